@@ -1,0 +1,74 @@
+# The targets a newcomer would guess. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# `make run` always uses the embedded defaults: SQLite under var/, tasks run in-process.
+EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1
+
+.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench clean
+
+help:
+	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
+	@echo "make test              - run the whole test suite (DATABASE_URL / REDIS_URL select real services)"
+	@echo "make test-pg           - the suite on the local PostgreSQL and Redis"
+	@echo "make lint              - ruff check and format check"
+	@echo "make typecheck         - mypy on the voting engine"
+	@echo "make migrations-check  - fail if a model change has no migration"
+	@echo "make web|worker|beat   - the production processes (as in docker-compose.yml)"
+	@echo "make bench             - the benchmarks in bench/"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: venv
+	$(EMBEDDED) $(MANAGE) migrate --noinput
+	$(EMBEDDED) $(MANAGE) load_seed
+	$(EMBEDDED) $(MANAGE) create_demo_admin
+	$(EMBEDDED) $(MANAGE) runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/python -m pytest
+
+test-pg: venv
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/unsc_tracker REDIS_URL=redis://127.0.0.1:6379/1 $(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: venv
+	$(BIN)/mypy
+
+migrations-check: venv
+	$(MANAGE) makemigrations --check --dry-run
+
+check: lint typecheck migrations-check test
+
+seed: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_seed
+
+web:
+	gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -
+
+worker:
+	celery -A config worker --loglevel INFO --concurrency 2
+
+beat:
+	celery -A config beat --loglevel INFO --schedule /tmp/celerybeat-schedule
+
+bench: venv
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

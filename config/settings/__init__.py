@@ -1,0 +1,1 @@
+"""Settings: ``base`` is shared, ``development`` the default, ``production`` strict."""

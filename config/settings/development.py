@@ -1,0 +1,10 @@
+"""Development settings: the default for ``manage.py`` and the test suite.
+
+DEBUG defaults to on here so that a fresh clone runs with no configuration at all.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from .base import *  # noqa: F403

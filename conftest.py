@@ -1,0 +1,97 @@
+"""Shared test fixtures: seed data, users, and the real services (PostgreSQL, Redis, a Celery
+worker) for integration tests.
+
+A real service that is missing skips its tests with the reason, except under ``CI=true``,
+where a missing service fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+LOCAL_REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: integration services are required)", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_url_for_tests() -> str:
+    return settings.REDIS_URL or LOCAL_REDIS
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    from votes.seed import load_seed
+
+    load_seed()
+
+
+@pytest.fixture
+def postgres(transactional_db: None) -> None:
+    """Committed data in the real PostgreSQL (run with DATABASE_URL=postgres://...)."""
+    if connection.vendor != "postgresql":
+        _missing(
+            f"needs PostgreSQL; the test database is {connection.vendor} "
+            "(set DATABASE_URL=postgres://... to run it)"
+        )
+
+
+@pytest.fixture
+def redis_server() -> str:
+    url = redis_url_for_tests()
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        _missing(f"needs Redis at {url}: {error}")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Iterator[None]:
+    """Unit tests run tasks in-process; integration tests switch to the real broker."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def celery_worker(redis_server: str, postgres: None) -> Iterator[object]:
+    """A real Celery worker, in a thread of this process, consuming from the real Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    conf = celery_app.conf
+    saved = {key: conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    conf.update(broker_url=redis_server, result_backend=redis_server, task_always_eager=False)
+    _forget_connections()
+    try:
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20
+        ) as worker:
+            yield worker
+    finally:
+        conf.update(saved)
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    # The app caches its broker pool and (per thread) its result backend; drop both so the
+    # new URLs take effect.
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from members.models import Member, Term
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+    fields = ["start", "end", "source"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "permanent", "term_list"]
+    list_filter = ["permanent"]
+    search_fields = ["name", "code"]
+    inlines = [TermInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("terms")
+
+    @admin.display(description="Terms")
+    def term_list(self, obj: Member) -> str:
+        return ", ".join(f"{t.start.year}–{t.end.year if t.end else ''}" for t in obj.terms.all())
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["member", "start", "end", "source"]
+    list_filter = ["member__permanent", "start"]
+    search_fields = ["member__name", "member__code", "source"]
+    list_select_related = ["member"]
+    date_hierarchy = "start"
+    autocomplete_fields = ["member"]

@@ -1,0 +1,191 @@
+"""Council members and their terms: who sits on the Security Council on any date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from votes.engine import charter_size_and_quota
+
+iso3_validator = RegexValidator(
+    r"^[A-Z]{3}$", "Enter an ISO 3166-1 alpha-3 code: three capital letters, e.g. USA."
+)
+
+
+def _covering(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start__lte": day}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day})
+    )
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def seated_on(self, day: dt.date) -> MemberQuerySet:
+        """The members holding a seat on ``day`` (only those whose terms are known)."""
+        return self.filter(pk__in=Term.objects.filter(_covering(day)).values("member_id")).order_by(
+            "-permanent", "name"
+        )
+
+    def by_code(self, code: str) -> Member:
+        return self.get(code=code.strip().upper())
+
+
+class Member(models.Model):
+    name = models.CharField(max_length=120)
+    code = models.CharField(
+        "ISO 3166-1 alpha-3 code",
+        max_length=3,
+        unique=True,
+        validators=[iso3_validator],
+        help_text="Three capital letters, e.g. USA, CHN, DEU.",
+    )
+    permanent = models.BooleanField(
+        default=False, help_text="One of the five permanent members (Charter, Article 23)."
+    )
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="member_code_iso3"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_seated_on(self, day: dt.date) -> bool:
+        return self.terms.filter(_covering(day)).exists()
+
+
+class TermQuerySet(models.QuerySet["Term"]):
+    def covering(self, day: dt.date) -> TermQuerySet:
+        return self.filter(_covering(day))
+
+
+class Term(models.Model):
+    """One term of a member on the Council. Permanent members' terms have no end."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="terms")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Empty for a permanent member.")
+    source = models.CharField(max_length=300, blank=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "member__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="term_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["member", "start"], name="term_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        end = self.end.isoformat() if self.end else "…"
+        return f"{self.member} {self.start.isoformat()}–{end}"
+
+    def clean(self) -> None:
+        """Refuse a term that is open-ended for an elected member, overlaps another term of the
+        same member, or would seat more members than the Charter allows on some day."""
+        errors: dict[str, str] = {}
+        if self.end and self.end < self.start:
+            errors["end"] = (
+                f"The term cannot end ({self.end.isoformat()}) before it starts "
+                f"({self.start.isoformat()})."
+            )
+        if self.member_id is not None:
+            if self.end is None and not self.member.permanent:
+                errors["end"] = f"{self.member} is an elected member: its term needs an end date."
+            if self.end is not None and self.member.permanent:
+                errors["end"] = f"{self.member} is a permanent member: its term has no end date."
+        if errors:
+            raise ValidationError(errors)
+        if self.member_id is not None:
+            self._check_overlap()
+        self._check_seats()
+
+    def _others(self) -> TermQuerySet:
+        others = Term.objects.all()
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        return others
+
+    def _overlapping(self, queryset: TermQuerySet) -> TermQuerySet:
+        found = queryset.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+        if self.end is not None:
+            found = found.filter(start__lte=self.end)
+        return found
+
+    def _check_overlap(self) -> None:
+        clash = self._overlapping(self._others().filter(member_id=self.member_id)).first()
+        if clash is not None:
+            raise ValidationError(
+                {"start": f"{self.member} already has a term that overlaps this one: {clash}."}
+            )
+
+    def _check_seats(self) -> None:
+        # The number seated only rises on a term's first day, so checking those days suffices.
+        others = self._overlapping(self._others())
+        days = {self.start} | {t.start for t in others if t.start > self.start}
+        for day in sorted(days):
+            seats, _ = charter_size_and_quota(day)
+            seated = [t for t in others if t.start <= day and (t.end is None or t.end >= day)]
+            if len(seated) + 1 > seats:
+                raise ValidationError(
+                    {
+                        "start": f"The Council has {seats} seats and all {seats} are held on "
+                        f"{day.isoformat()}; this term would add a seat number {seats + 1}."
+                    }
+                )
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The Council on a day, as far as the stored terms know it."""
+
+    day: dt.date
+    members: tuple[Member, ...]
+    seats: int
+    quota: int
+
+    @classmethod
+    def on(cls, day: dt.date) -> Composition:
+        seats, quota = charter_size_and_quota(day)
+        return cls(day, tuple(Member.objects.seated_on(day)), seats, quota)
+
+    @property
+    def known(self) -> int:
+        return len(self.members)
+
+    @property
+    def complete(self) -> bool:
+        return self.known == self.seats
+
+    @property
+    def permanent(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.permanent)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(m.code for m in self.members)
+
+    def describe(self) -> str:
+        if self.complete:
+            return f"the Council on {self.day.isoformat()}: all {self.seats} seats known"
+        return (
+            f"the Council on {self.day.isoformat()} is known for {self.known} of {self.seats} seats"
+        )
+
+    def require_complete(self) -> None:
+        """Refuse to treat the known members as the whole Council when seats are missing."""
+        if not self.complete:
+            raise ValidationError(
+                f"{self.describe()[0].upper()}{self.describe()[1:]}: add the missing terms first."
+            )

@@ -1,0 +1,302 @@
+"""Sanctions regimes, the sectors they restrict, the measures each resolution imposed, and the
+draft resolutions that would impose, lift or ease them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from members.models import Member
+
+symbol_validator = RegexValidator(
+    r"^S/[0-9A-Za-z./-]+$", "A draft symbol looks like S/2019/961 (it starts with S/)."
+)
+
+
+class SanctionsRegime(models.Model):
+    """A sanctions regime and its committee, e.g. the 1718 (DPRK) regime."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    resolution = models.PositiveIntegerField(
+        unique=True, help_text="The resolution that established the regime, e.g. 1718."
+    )
+    committee = models.CharField(max_length=300)
+    established_on = models.DateField()
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["resolution"]
+
+    def __str__(self) -> str:
+        return f"{self.resolution} ({self.name})"
+
+
+class Resolution(models.Model):
+    """An adopted Council resolution, as recorded (number, date, meeting, press release)."""
+
+    number = models.PositiveIntegerField(unique=True)
+    adopted_on = models.DateField()
+    regime = models.ForeignKey(
+        SanctionsRegime, on_delete=models.PROTECT, related_name="resolutions", null=True, blank=True
+    )
+    meeting_record = models.CharField(max_length=40, blank=True, help_text="e.g. S/PV.8151")
+    press_release = models.CharField(max_length=40, blank=True, help_text="e.g. SC/13141")
+    vote_text = models.CharField(max_length=20, blank=True, help_text="Yes-no-abstain, e.g. 15-0-0")
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Resolution {self.number} ({self.adopted_on.year})"
+
+
+class Sector(models.Model):
+    """A sector of trade or activity that a regime restricts, e.g. seafood or textiles."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    regime = models.ForeignKey(SanctionsRegime, on_delete=models.PROTECT, related_name="sectors")
+    estimated_annual_export_usd = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Estimated annual export value in US dollars, if known."
+    )
+    export_value_source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_annual_export_usd__isnull=True) | ~Q(export_value_source=""),
+                name="sector_export_value_has_source",
+                violation_error_message="An export value needs its source.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.Model):
+    """What one resolution imposed on one sector: the history of a sector's restrictions."""
+
+    class Kind(models.TextChoices):
+        BAN = "ban", "Ban"
+        CAP = "cap", "Cap"
+        TIGHTEN = "tighten", "Tighten"
+        LIFT = "lift", "Lift"
+        EASE = "ease", "Ease"
+
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="measures")
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="measures")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    detail = models.TextField()
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["sector__name", "resolution__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sector", "resolution"], name="measure_one_per_sector_resolution"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector}: {self.get_kind_display().lower()} ({self.resolution.number})"
+
+    @property
+    def date(self) -> dt.date:
+        return self.resolution.adopted_on
+
+
+class DraftQuerySet(models.QuerySet["Draft"]):
+    def open(self) -> DraftQuerySet:
+        return self.filter(status__in=Draft.Status.open_values())
+
+    def by_key(self, key: str | int) -> Draft:
+        """The draft whose id or slug is ``key`` (``12`` or ``s-2019-961``)."""
+        text = str(key).strip()
+        if text.isdigit():
+            return self.get(pk=int(text))
+        return self.get(slug=text.lower())
+
+
+class Draft(models.Model):
+    """A draft resolution from its first text to the vote."""
+
+    class Matter(models.TextChoices):
+        SUBSTANTIVE = "substantive", "Substantive"
+        PROCEDURAL = "procedural", "Procedural"
+
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", "Drafting"
+        IN_NEGOTIATION = "in_negotiation", "In negotiation"
+        IN_BLUE = "in_blue", "In blue"
+        ADOPTED = "adopted", "Adopted"
+        VETOED = "vetoed", "Vetoed"
+        FAILED = "failed", "Failed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+        @classmethod
+        def open_values(cls) -> list[str]:
+            return [cls.DRAFTING, cls.IN_NEGOTIATION, cls.IN_BLUE]
+
+    symbol = models.CharField(
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[symbol_validator],
+        help_text="The document symbol once issued, e.g. S/2019/961; empty while unnumbered.",
+    )
+    slug = models.SlugField(max_length=60, unique=True, editable=False)
+    title = models.CharField(max_length=300)
+    regime = models.ForeignKey(
+        SanctionsRegime,
+        on_delete=models.PROTECT,
+        related_name="drafts",
+        null=True,
+        blank=True,
+        help_text="Empty for a draft outside any sanctions regime (kept for its recorded vote).",
+    )
+    sponsors = models.ManyToManyField(
+        Member, through="Sponsorship", related_name="sponsored_drafts", blank=True
+    )
+    matter = models.CharField(max_length=12, choices=Matter.choices, default=Matter.SUBSTANTIVE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFTING)
+    circulated_on = models.DateField(null=True, blank=True)
+    vote_on = models.DateField("date of the vote", null=True, blank=True)
+    resolution_number = models.PositiveIntegerField(
+        null=True, blank=True, unique=True, help_text="The resolution it became, if adopted."
+    )
+    notes = models.TextField(blank=True)
+    sources = models.TextField(blank=True, help_text="Where the facts about this draft come from.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-circulated_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolution_number__isnull=True) | Q(status="adopted"),
+                name="draft_resolution_only_when_adopted",
+                violation_error_message="Only an adopted draft has a resolution number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_on__isnull=True)
+                | Q(circulated_on__isnull=True)
+                | Q(vote_on__gte=models.F("circulated_on")),
+                name="draft_vote_after_circulation",
+                violation_error_message="The vote cannot come before the draft was circulated.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symbol or 'Unnumbered draft'}: {self.title}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.symbol is not None:
+            self.symbol = self.symbol.strip() or None
+        wanted = self._derived_slug()
+        if wanted and self.slug != wanted:
+            self.slug = wanted
+            if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}  # type: ignore[misc]
+        if not self.slug:
+            # An unnumbered draft takes its slug from its id, known only after the insert.
+            self.slug = f"pending-{uuid.uuid4().hex}"
+            super().save(*args, **kwargs)  # type: ignore[arg-type]
+            self.slug = f"draft-{self.pk}"
+            super().save(update_fields=["slug"])
+            return
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:resolutions_draft_change", args=[self.pk])
+
+    def _derived_slug(self) -> str:
+        if self.symbol:
+            return slugify(self.symbol.replace("/", "-").replace(".", "-"))
+        if self.pk:
+            return f"draft-{self.pk}"
+        return ""
+
+    @property
+    def council_date(self) -> dt.date | None:
+        """The day whose Council decides this draft: the vote, else the circulation."""
+        return self.vote_on or self.circulated_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.Status.open_values()
+
+
+class Sponsorship(models.Model):
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="sponsorships")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="sponsorships")
+    penholder = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-penholder", "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "member"], name="sponsorship_unique")
+        ]
+
+    def __str__(self) -> str:
+        role = "penholder" if self.penholder else "sponsor"
+        return f"{self.member} ({role})"
+
+
+class DraftVersion(models.Model):
+    """One text of a draft; versions are numbered in order from 1."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    dated = models.DateField()
+    text = models.TextField()
+    source = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["draft", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="draft_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="draft_version_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.draft} ({self.dated.isoformat()})"
+
+
+class Provision(models.Model):
+    """What a draft would do to a sector: impose, lift, ease or tighten measures."""
+
+    class Action(models.TextChoices):
+        IMPOSE = "impose", "Impose"
+        LIFT = "lift", "Lift"
+        EASE = "ease", "Ease"
+        TIGHTEN = "tighten", "Tighten"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="provisions")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="provisions")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["draft", "sector__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "sector", "action"], name="provision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.sector.name.lower()}"

@@ -1,0 +1,135 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from votes.models import Ballot, Position, Projection, RecordedVote
+from votes.services import PositionEntry, position_record, position_validate, recorded_vote_outcome
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """Records are added, never edited or deleted: history is kept whole."""
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["draft", "member", "stance", "confidence", "as_of", "source", "source_url"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if self.errors:
+            return data
+        entry = PositionEntry(
+            data["member"], data["stance"], data["confidence"], data["as_of"], data["source"]
+        )
+        try:
+            position_validate(data["draft"], entry)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return data
+
+
+@admin.register(Position)
+class PositionAdmin(AppendOnlyAdmin):
+    form = PositionForm
+    list_display = ["draft", "member", "stance", "confidence", "as_of", "entered_by", "created_at"]
+    list_filter = ["stance", "member__permanent", "draft"]
+    search_fields = ["member__name", "member__code", "draft__symbol", "draft__title", "source"]
+    list_select_related = ["draft", "member", "entered_by"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "as_of"
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        data = form.cleaned_data
+        saved = position_record(
+            draft=data["draft"],
+            member=data["member"],
+            stance=data["stance"],
+            confidence=data["confidence"],
+            as_of=data["as_of"],
+            source=data["source"],
+            source_url=data["source_url"],
+            entered_by=request.user,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+
+class BallotInline(admin.TabularInline):
+    model = Ballot
+    extra = 0
+    can_delete = False
+    fields = ["member", "vote"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("member")
+
+
+@admin.register(RecordedVote)
+class RecordedVoteAdmin(AppendOnlyAdmin):
+    list_display = [
+        "label",
+        "voted_on",
+        "matter",
+        "meeting_record",
+        "recorded_outcome",
+        "engine_outcome",
+    ]
+    list_filter = ["recorded_outcome", "matter"]
+    search_fields = ["draft__symbol", "resolution_number", "meeting_record", "subject"]
+    date_hierarchy = "voted_on"
+    inlines = [BallotInline]
+    readonly_fields = ["engine_outcome"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("draft")
+            .prefetch_related("ballots__member")
+        )
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        # A vote needs one ballot per seated member at once: recorded through the API/services.
+        return False
+
+    @admin.display(description="Engine's reading")
+    def engine_outcome(self, obj: RecordedVote) -> str:
+        outcome = recorded_vote_outcome(obj)
+        text = f"{outcome.result} {outcome.yes}-{outcome.no}-{outcome.abstain}"
+        if outcome.vetoed_by:
+            text += " (vetoed by " + ", ".join(outcome.vetoed_by) + ")"
+        return text
+
+
+@admin.register(Projection)
+class ProjectionAdmin(admin.ModelAdmin):
+    list_display = [
+        "draft",
+        "computed_at",
+        "checked_at",
+        "p_adopted",
+        "p_vetoed",
+        "p_failed",
+        "most_likely",
+    ]
+    list_filter = ["most_likely"]
+    search_fields = ["draft__symbol", "draft__title"]
+    list_select_related = ["draft"]
+    readonly_fields = [f.name for f in Projection._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return obj is None

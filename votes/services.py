@@ -1,0 +1,209 @@
+"""Writes that record positions and votes. Each runs in one transaction and either writes
+everything or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Composition, Member
+from resolutions.models import Draft
+from votes import engine
+from votes.models import Ballot, Position, RecordedVote, Stance, Vote
+from votes.refresh import schedule_projection_refresh
+
+
+class PositionConflict(ValidationError):
+    """The position an editor meant to replace is no longer the current one."""
+
+
+def member_from_code(code: str, *, field: str = "member") -> Member:
+    text = (code or "").strip().upper()
+    try:
+        return Member.objects.get(code=text)
+    except Member.DoesNotExist:
+        raise ValidationError({field: f"Unknown member code {code!r}."}) from None
+
+
+def _require_seated(member: Member, day: dt.date, *, field: str = "member") -> None:
+    if not member.is_seated_on(day):
+        raise ValidationError({field: f"{member} is not on the Security Council on {day}."})
+
+
+def _confidence(value: object) -> Decimal:
+    try:
+        confidence = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"confidence": f"{value!r} is not a number."}) from None
+    if not confidence.is_finite() or not Decimal(0) <= confidence <= Decimal(1):
+        raise ValidationError({"confidence": f"Confidence must be between 0 and 1, not {value}."})
+    return confidence.quantize(Decimal("0.001"))
+
+
+@dataclass(frozen=True)
+class PositionEntry:
+    member: Member
+    stance: str
+    confidence: object
+    as_of: dt.date
+    source: str
+    source_url: str = ""
+    supersedes: int | None = None
+
+
+def position_record(
+    *,
+    draft: Draft,
+    member: Member,
+    stance: str,
+    confidence: object,
+    as_of: dt.date,
+    source: str,
+    source_url: str = "",
+    entered_by: AbstractBaseUser | None = None,
+    supersedes: int | None = None,
+) -> Position:
+    """Record a member's position on a draft as a new row (positions are never edited).
+
+    ``supersedes`` is the id of the position the editor saw as current; if another editor has
+    recorded a newer one since, the write is refused rather than silently overtaking it.
+    """
+    entry = PositionEntry(member, stance, confidence, as_of, source, source_url, supersedes)
+    return positions_record(draft=draft, entries=[entry], entered_by=entered_by)[0]
+
+
+@transaction.atomic
+def positions_record(
+    *, draft: Draft, entries: Iterable[PositionEntry], entered_by: AbstractBaseUser | None = None
+) -> list[Position]:
+    """Record several positions on one draft at once: all are written or none, and the
+    projection is refreshed once after the commit."""
+    # Lock the draft so concurrent editors of one draft are serialised and see each other.
+    Draft.objects.select_for_update().filter(pk=draft.pk).exists()
+    created = []
+    for entry in entries:
+        created.append(_position_create(draft, entry, entered_by))
+    schedule_projection_refresh(draft.pk)
+    return created
+
+
+def position_validate(draft: Draft, entry: PositionEntry) -> Decimal:
+    """Check a position before it is written; returns the confidence as stored. Raises a
+    ValidationError naming the field and the problem."""
+    if entry.stance not in Stance.values:
+        raise ValidationError(
+            {"stance": f"{entry.stance!r} is not a stance; use one of {', '.join(Stance.values)}."}
+        )
+    confidence = _confidence(entry.confidence)
+    if entry.as_of > timezone.localdate():
+        raise ValidationError({"as_of": f"{entry.as_of} is in the future."})
+    _require_seated(entry.member, draft.council_date or entry.as_of)
+    if not (entry.source or "").strip():
+        raise ValidationError({"source": "Say where this position comes from."})
+    return confidence
+
+
+def _position_create(
+    draft: Draft, entry: PositionEntry, entered_by: AbstractBaseUser | None
+) -> Position:
+    confidence = position_validate(draft, entry)
+    if entry.supersedes is not None:
+        current = Position.objects.filter(draft=draft, member=entry.member).latest_first().first()
+        if current is None or current.pk != entry.supersedes:
+            now = f"position {current.pk}" if current else "no position"
+            raise PositionConflict(
+                {
+                    "supersedes": f"{entry.member}'s current position on this draft is {now}, "
+                    f"not {entry.supersedes}: another editor changed it. Reload and try again."
+                }
+            )
+    position = Position(
+        draft=draft,
+        member=entry.member,
+        stance=entry.stance,
+        confidence=confidence,
+        as_of=entry.as_of,
+        source=entry.source.strip(),
+        source_url=entry.source_url,
+        entered_by=entered_by,
+    )
+    position.full_clean()
+    position.save()
+    return position
+
+
+@transaction.atomic
+def recorded_vote_create(
+    *,
+    voted_on: dt.date,
+    ballots: Mapping[str, str],
+    draft: Draft | None = None,
+    resolution_number: int | None = None,
+    matter: str = Draft.Matter.SUBSTANTIVE,
+    meeting_record: str = "",
+    subject: str = "",
+    recorded_outcome: str = "",
+    source: str = "",
+    entered_by: AbstractBaseUser | None = None,
+) -> RecordedVote:
+    """Record a vote with one ballot for each member seated that day, no more and no fewer."""
+    if draft is None and resolution_number is None:
+        raise ValidationError({"draft": "Name the draft or the resolution that was voted on."})
+    composition = Composition.on(voted_on)
+    try:
+        composition.require_complete()
+    except ValidationError as error:
+        raise ValidationError({"voted_on": error.messages}) from None
+    seated = {m.code: m for m in composition.members}
+    given = {code.strip().upper(): vote for code, vote in ballots.items()}
+    errors = []
+    for code, vote in given.items():
+        if code not in seated:
+            known = Member.objects.filter(code=code).first()
+            who = known.name if known else f"Unknown member code {code!r}:"
+            errors.append(f"{who} is not on the Security Council on {voted_on}.")
+        elif vote not in Vote.values:
+            errors.append(f"{code}: {vote!r} is not a vote; use one of {', '.join(Vote.values)}.")
+    missing = sorted(set(seated) - set(given))
+    if missing:
+        errors.append(
+            f"Every member seated on {voted_on} needs a ballot; missing: {', '.join(missing)}."
+        )
+    if errors:
+        raise ValidationError({"ballots": errors})
+    recorded = RecordedVote(
+        draft=draft,
+        resolution_number=resolution_number,
+        voted_on=voted_on,
+        matter=matter,
+        meeting_record=meeting_record,
+        subject=subject,
+        recorded_outcome=recorded_outcome,
+        source=source,
+        entered_by=entered_by,
+    )
+    recorded.full_clean()
+    recorded.save()
+    Ballot.objects.bulk_create(
+        Ballot(recorded_vote=recorded, member=seated[code], vote=vote)
+        for code, vote in sorted(given.items())
+    )
+    return recorded
+
+
+def recorded_vote_outcome(recorded: RecordedVote) -> engine.Outcome:
+    """The engine's reading of a recorded vote, from its ballots and the rule of its day."""
+    ballots = list(recorded.ballots.all())
+    rule = engine.rule_for(
+        recorded.voted_on,
+        [(b.member.code, b.member.permanent) for b in ballots],
+        engine.Matter(recorded.matter),
+    )
+    return engine.classify(rule, {b.member.code: engine.Vote(b.vote) for b in ballots})

@@ -1,0 +1,40 @@
+"""Celery tasks: thin wrappers that take ids, call a service, and retry on failure."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from votes import projections
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=6,
+)
+def projection_refresh(draft_id: int) -> dict[str, object]:
+    """Recompute one draft's projection; idempotent (skips when nothing changed)."""
+    created = projections.projection_refresh(draft_id=draft_id)
+    return {"draft_id": draft_id, "changed": created is not None}
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=3)
+def projections_refresh_stale() -> list[int]:
+    """The periodic repair: refresh every projection that is missing or out of date."""
+    refreshed = []
+    for draft_id in projections.stale_drafts().values_list("pk", flat=True):
+        try:
+            projections.projection_refresh(draft_id=draft_id)
+        except Exception:
+            log.exception("Refreshing the projection of draft %s failed", draft_id)
+            continue
+        refreshed.append(draft_id)
+    return refreshed
