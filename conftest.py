@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -31,11 +32,47 @@ def redis_url_for_tests() -> str:
     return settings.REDIS_URL or LOCAL_REDIS
 
 
+SEED_MODELS = [
+    "members.Member",
+    "members.Term",
+    "resolutions.SanctionsRegime",
+    "resolutions.Resolution",
+    "resolutions.Sector",
+    "resolutions.Measure",
+    "resolutions.Draft",
+    "resolutions.Sponsorship",
+    "resolutions.DraftVersion",
+    "resolutions.Provision",
+    "votes.Position",
+    "votes.RecordedVote",
+    "votes.Ballot",
+]
+
+
+@pytest.fixture(scope="session")
+def _seed_fixture(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {}
+
+
 @pytest.fixture
-def seeded(db: None) -> None:
+def seeded(
+    db: None, _seed_fixture: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The repository's seed. The first test that asks for it runs ``load_seed`` itself; the
+    rest load a dump of that result, which is many times faster (the seed validates every
+    term against the whole Council)."""
+    from django.core.management import call_command
+
     from votes.seed import load_seed
 
-    load_seed()
+    path = _seed_fixture.get(connection.vendor)
+    if path is None:
+        load_seed()
+        path = tmp_path_factory.mktemp("seed") / "seed.json"
+        call_command("dumpdata", *SEED_MODELS, output=str(path), verbosity=0)
+        _seed_fixture[connection.vendor] = path
+    else:
+        call_command("loaddata", str(path), verbosity=0)
 
 
 @pytest.fixture
@@ -89,8 +126,7 @@ def celery_worker(redis_server: str, postgres: None) -> Iterator[object]:
 def _forget_connections() -> None:
     # The app caches its broker pool and (per thread) its result backend; drop both so the
     # new URLs take effect.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # (kombu keeps pools per URL in a global registry, so they are not closed here.)
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     celery_app._backend_cache = None

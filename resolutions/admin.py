@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -65,9 +66,14 @@ class SponsorshipInline(admin.TabularInline):
     autocomplete_fields = ["member"]
 
 
+# Django 6 assumes https for scheme-less URLs; say so now rather than rely on the old default.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class DraftVersionInline(admin.StackedInline):
     model = DraftVersion
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 class ProvisionInline(admin.TabularInline):
@@ -141,6 +147,7 @@ class DraftAdmin(admin.ModelAdmin):
 
 @admin.register(DraftVersion)
 class DraftVersionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["draft", "number", "dated", "source"]
     search_fields = ["draft__symbol", "draft__title", "text"]
     list_select_related = ["draft"]

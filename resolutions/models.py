@@ -121,10 +121,13 @@ class DraftQuerySet(models.QuerySet["Draft"]):
         return self.filter(status__in=Draft.Status.open_values())
 
     def by_key(self, key: str | int) -> Draft:
-        """The draft whose id or slug is ``key`` (``12`` or ``s-2019-961``)."""
+        """The draft whose id, slug or symbol is ``key`` (``12``, ``s-2019-961``,
+        ``S/2019/961``)."""
         text = str(key).strip()
         if text.isdigit():
             return self.get(pk=int(text))
+        if "/" in text:
+            return self.get(symbol__iexact=text)
         return self.get(slug=text.lower())
 
 

@@ -17,6 +17,10 @@ class AppendOnlyAdmin(admin.ModelAdmin):
 
 
 class PositionForm(forms.ModelForm):
+    source_url = forms.URLField(
+        assume_scheme="https", required=False, max_length=500, label="Source URL"
+    )
+
     class Meta:
         model = Position
         fields = ["draft", "member", "stance", "confidence", "as_of", "source", "source_url"]

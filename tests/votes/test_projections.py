@@ -1,0 +1,118 @@
+"""Projections kept fresh: history rows only when the result changes, staleness, the periodic
+repair, and a save that succeeds when the broker cannot be reached."""
+
+import datetime as dt
+import time
+
+import pytest
+
+from config.celery import app as celery_app
+from members.models import Member
+from resolutions.models import Draft
+from votes import projections
+from votes.models import Projection
+from votes.services import position_record
+from votes.tasks import projection_refresh, projections_refresh_stale
+
+
+@pytest.fixture
+def dprk_draft(seeded) -> Draft:
+    return Draft.objects.get(symbol=None, regime__slug="dprk-1718")
+
+
+def _record(draft: Draft, code: str, stance: str, confidence: float = 1.0):
+    return position_record(
+        draft=draft,
+        member=Member.objects.get(code=code),
+        stance=stance,
+        confidence=confidence,
+        as_of=dt.date(2019, 12, 31),
+        source="Test statement",
+    )
+
+
+def test_the_2019_draft_is_almost_certainly_not_adopted(dprk_draft):
+    analysis = projections.draft_analysis(dprk_draft)
+
+    assert analysis.projection.p_adopted < 0.01
+    assert analysis.tally.permanent_opposed == ("FRA", "GBR", "USA")
+    assert not analysis.closest_path.elected_only_feasible
+    assert "no change by elected members can adopt" in analysis.closest_path.elected_only_reason
+
+
+def test_it_writes_a_history_row_only_when_the_result_changes(dprk_draft):
+    projection_refresh(dprk_draft.pk)
+    first = dprk_draft.projections.count()
+
+    projection_refresh(dprk_draft.pk)
+    assert dprk_draft.projections.count() == first
+
+    _record(dprk_draft, "USA", "abstain")
+    projection_refresh(dprk_draft.pk)
+    rows = list(dprk_draft.projections.order_by("computed_at", "id"))
+    assert len(rows) == first + 1
+    assert rows[-1].p_adopted > rows[-2].p_adopted
+    assert rows[-1].results["tally"]["counts"]["abstain"] == 1
+
+
+def test_a_new_position_makes_the_projection_stale_until_refreshed(dprk_draft):
+    projection_refresh(dprk_draft.pk)
+    assert projections.latest_projection(dprk_draft, repair=False)[1] is False
+
+    _record(dprk_draft, "DEU", "leaning_yes", 0.6)
+
+    assert projections.latest_projection(dprk_draft, repair=False)[1] is True
+    assert list(projections.stale_drafts().values_list("pk", flat=True)) == [dprk_draft.pk]
+    latest, stale = projections.latest_projection(dprk_draft)
+    assert stale is False
+    assert latest.results["tally"]["counts"]["leaning_yes"] == 1
+
+
+def test_the_periodic_job_repairs_missing_and_stale_projections(dprk_draft):
+    Projection.objects.all().delete()
+
+    refreshed = projections_refresh_stale()
+
+    assert dprk_draft.pk in refreshed
+    assert not projections.stale_drafts().exists()
+    assert projections_refresh_stale() == []
+
+
+def test_a_position_change_enqueues_the_refresh_after_commit(
+    dprk_draft, django_capture_on_commit_callbacks
+):
+    Projection.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _record(dprk_draft, "USA", "abstain", 0.8)
+
+    latest = dprk_draft.projections.latest()
+    assert latest.results["tally"]["counts"]["abstain"] == 1
+
+
+def test_a_save_succeeds_quickly_and_leaves_the_projection_stale_when_the_broker_is_down(
+    dprk_draft, django_capture_on_commit_callbacks
+):
+    projection_refresh(dprk_draft.pk)
+    conf = celery_app.conf
+    saved = {k: conf[k] for k in ("broker_url", "task_always_eager")}
+    # Port 9 on loopback: nothing listens, so the connection is refused at once.
+    conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            position = _record(dprk_draft, "GBR", "leaning_no", 0.7)
+        elapsed = time.monotonic() - started
+    finally:
+        conf.update(saved)
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    assert position.pk is not None
+    assert projections.latest_projection(dprk_draft, repair=False)[1] is True
+    # A hang guard, not a benchmark: the broker timeouts are 2 s.
+    assert elapsed < 15
+    projections_refresh_stale()
+    assert projections.latest_projection(dprk_draft, repair=False)[1] is False
