@@ -370,7 +370,14 @@ def fingerprint_of(
     Mapping order does not matter, and leaving a member out gives the same fingerprint as
     giving it as undecided with confidence 0, because both give the same projection.
     """
-    complete = complete_positions(rule, positions)
+    return _fingerprint_complete(rule, complete_positions(rule, positions), table)
+
+
+def _fingerprint_complete(
+    rule: Rule,
+    complete: Mapping[str, PositionInput],
+    table: Mapping[Stance, VoteProbabilities],
+) -> str:
     return _canonical_fingerprint(
         {
             "model": MODEL_VERSION,
@@ -403,7 +410,6 @@ def project(
     the undecided row of the table). ``table`` defaults to :data:`DEFAULT_STANCE_TABLE`.
     """
     rows = resolve_table(table)
-    probs = member_probabilities(rule, positions, rows)
-    return projection_from_ordered(
-        rule, list(probs.values()), fingerprint_of(rule, positions, rows)
-    )
+    complete = complete_positions(rule, positions)
+    ordered = [vote_probabilities(position, rows) for position in complete.values()]
+    return projection_from_ordered(rule, ordered, _fingerprint_complete(rule, complete, rows))

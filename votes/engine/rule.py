@@ -78,6 +78,10 @@ class UnknownMember(EngineError):
         self.code = code
         super().__init__(message or f"{code} is not a member under this rule")
 
+    def __reduce__(self) -> tuple[type[UnknownMember], tuple[str, str]]:
+        # Exceptions pickle their args; keep the code too (Celery may pickle task errors).
+        return (type(self), (self.code, str(self)))
+
 
 @dataclass(frozen=True)
 class Rule:

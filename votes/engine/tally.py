@@ -60,15 +60,15 @@ def firm_vote(stance: Stance) -> Vote:
     return _FIRM_VOTE.get(stance, Vote.NOT_PARTICIPATING)
 
 
-def stance_of(position: PositionInput | Stance) -> Stance:
-    """The stance of a position given either as a :class:`PositionInput` or as a bare stance."""
+def stance_of(code: str, position: PositionInput | Stance) -> Stance:
+    """The stance of ``code``'s position, given as a :class:`PositionInput` or a bare stance."""
     if isinstance(position, PositionInput):
         return position.stance
     try:
         return Stance(position)
     except ValueError:
         valid = ", ".join(s.value for s in Stance)
-        raise EngineError(f"{position!r} is not a stance; valid stances: {valid}") from None
+        raise EngineError(f"{code}: {position!r} is not a stance; valid stances: {valid}") from None
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def tally(rule: Rule, positions: Mapping[str, PositionInput | Stance]) -> Tally:
     """
     for code in positions:
         rule.require_member(code)
-    stances = {code: stance_of(positions[code]) for code in positions}
+    stances = {code: stance_of(code, position) for code, position in positions.items()}
     counts = dict.fromkeys(Stance, 0)
     for code in rule.members:
         counts[stances.get(code, Stance.UNDECIDED)] += 1
