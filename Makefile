@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded defaults: SQLite under var/, tasks run in-process.
-EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1
+EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1 API_PUBLIC_READ=1
 
 .PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench clean
 

@@ -74,6 +74,7 @@ class Term(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Empty for a permanent member.")
     source = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TermQuerySet.as_manager()
 
@@ -189,3 +190,17 @@ class Composition:
             raise ValidationError(
                 f"{self.describe()[0].upper()}{self.describe()[1:]}: add the missing terms first."
             )
+
+
+class CouncilCalendar:
+    """Every term in one query, to answer "who sat on day D" for many days without a query
+    per day (for lists of drafts or votes)."""
+
+    def __init__(self) -> None:
+        self._terms = list(Term.objects.select_related("member").order_by("start"))
+
+    def seated(self, day: dt.date) -> list[Member]:
+        members = [
+            t.member for t in self._terms if t.start <= day and (t.end is None or t.end >= day)
+        ]
+        return sorted(members, key=lambda m: (not m.permanent, m.name))

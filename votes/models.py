@@ -209,6 +209,11 @@ class Projection(models.Model):
     fingerprint = models.CharField(
         max_length=64, help_text="Of the positions it was computed from."
     )
+    model_version = models.CharField(
+        max_length=40,
+        default="",
+        help_text="The engine's model version; a row from another version is stale.",
+    )
     p_adopted = models.FloatField()
     p_vetoed = models.FloatField()
     p_failed = models.FloatField()

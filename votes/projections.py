@@ -48,9 +48,9 @@ def current_positions(draft: Draft) -> dict[str, engine.PositionInput]:
     return {p.member.code: p.as_engine_input() for p in positions}
 
 
-def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> engine.Analysis:
-    """Tally, projection, pivotal members and closest path for the draft as it stands, or
-    under ``overrides`` (ISO3 -> stance) without writing anything."""
+def _rule_and_positions(
+    draft: Draft, overrides: Mapping[str, str] | None = None
+) -> tuple[engine.Rule, dict[str, engine.PositionInput]]:
     rule = draft_rule(draft)
     positions = {code: p for code, p in current_positions(draft).items() if code in rule.members}
     if overrides:
@@ -58,6 +58,18 @@ def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> 
             positions = engine.apply_overrides(rule, positions, overrides)
         except engine.EngineError as error:
             raise ValidationError({"overrides": str(error)}) from None
+    return rule, positions
+
+
+def draft_tally(draft: Draft) -> engine.Tally:
+    """Who stands where on the draft, and the outcome if it were voted now."""
+    return engine.tally(*_rule_and_positions(draft))
+
+
+def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> engine.Analysis:
+    """Tally, projection, pivotal members and closest path for the draft as it stands, or
+    under ``overrides`` (ISO3 -> stance) without writing anything."""
+    rule, positions = _rule_and_positions(draft, overrides)
     return engine.analyse(rule, positions, stance_table())
 
 
@@ -72,7 +84,11 @@ def projection_refresh(*, draft_id: int) -> Projection | None:
         analysis = draft_analysis(draft)
         now = timezone.now()
         latest = draft.projections.order_by("-computed_at", "-id").first()
-        if latest is not None and latest.fingerprint == analysis.projection.fingerprint:
+        if (
+            latest is not None
+            and latest.fingerprint == analysis.projection.fingerprint
+            and latest.model_version == engine.MODEL_VERSION
+        ):
             latest.checked_at = now
             latest.save(update_fields=["checked_at"])
             return None
@@ -82,6 +98,7 @@ def projection_refresh(*, draft_id: int) -> Projection | None:
             computed_at=now,
             checked_at=now,
             fingerprint=projection.fingerprint,
+            model_version=engine.MODEL_VERSION,
             p_adopted=projection.p_adopted,
             p_vetoed=projection.p_vetoed,
             p_failed=projection.p_failed,
@@ -97,6 +114,7 @@ def with_projection_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
     latest = Projection.objects.filter(draft=OuterRef("pk")).order_by("-computed_at", "-id")
     return drafts.annotate(
         projection_checked_at=Subquery(latest.values("checked_at")[:1]),
+        projection_model_version=Subquery(latest.values("model_version")[:1]),
         projected_p_adopted=Subquery(latest.values("p_adopted")[:1]),
         last_position_at=Subquery(
             Position.objects.filter(draft=OuterRef("pk"))
@@ -112,13 +130,17 @@ def with_projection_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
 def stale_drafts() -> QuerySet[Draft]:
     """Drafts with positions whose projection is missing or older than their last change."""
     return with_projection_state(Draft.objects.filter(positions__isnull=False).distinct()).filter(
-        Q(projection_checked_at__isnull=True) | Q(last_change_at__gt=F("projection_checked_at"))
+        Q(projection_checked_at__isnull=True)
+        | Q(last_change_at__gt=F("projection_checked_at"))
+        | ~Q(projection_model_version=engine.MODEL_VERSION)
     )
 
 
 def is_stale(draft: Draft, projection: Projection | None) -> bool:
     if projection is None:
         return draft.positions.exists()
+    if projection.model_version != engine.MODEL_VERSION:
+        return True
     last_position = draft.positions.aggregate(last=Max("created_at"))["last"]
     changed = max(filter(None, [draft.updated_at, last_position]), default=draft.updated_at)
     return changed > projection.checked_at

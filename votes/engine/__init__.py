@@ -11,6 +11,7 @@ from .pivotal import Change, ClosestPath, MemberInfluence, closest_path, pivotal
 from .power import PowerIndex, power_indices
 from .projection import (
     DEFAULT_STANCE_TABLE,
+    MODEL_VERSION,
     Projection,
     VoteProbabilities,
     project,
@@ -34,6 +35,7 @@ from .tally import PositionInput, Tally, tally
 
 __all__ = [
     "DEFAULT_STANCE_TABLE",
+    "MODEL_VERSION",
     "Analysis",
     "Change",
     "ClosestPath",

@@ -1,0 +1,65 @@
+"""OpenAPI post-processing: every operation documents the errors it can really return, in the
+one error shape of ``api/errors.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["detail", "errors"],
+    "properties": {
+        "detail": {"type": "string", "description": "A sentence for a person."},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {
+                    "field": {"type": "string", "description": "The field at fault, or 'body'."},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+ERRORS = {
+    "400": "Bad input: the errors name each field and its problem.",
+    "401": "Not signed in (send 'Authorization: Token <key>').",
+    "403": "Signed in without the role needed, or a session write without a CSRF token.",
+    "404": "No such object.",
+    "409": "Conflict: another editor recorded a newer position first.",
+    "429": "Rate limit exceeded; the Retry-After header says when to try again.",
+}
+
+CONDITIONAL = ("/tally/", "/projection/")
+
+
+def _error(code: str) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": ERRORS[code],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if code == "429":
+        response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+    return response
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            codes = ["400", "401", "403", "429"]
+            if "{" in path:
+                codes.append("404")
+            if method == "post" and path.endswith("/positions/"):
+                codes.append("409")
+            for code in codes:
+                responses.setdefault(code, _error(code))
+            if method == "get" and path.endswith(CONDITIONAL):
+                responses.setdefault("304", {"description": "Not modified since the ETag given."})
+    return result

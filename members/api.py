@@ -1,0 +1,79 @@
+"""REST endpoints for the Council's membership."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from members.models import Composition, Member, Term
+from votes.engine import charter_size_and_quota
+
+
+def day_param(request: Request, name: str = "on") -> dt.date:
+    """A date from the query string (default today), or a 400 naming the parameter."""
+    text = request.query_params.get(name)
+    if not text:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise serializers.ValidationError(
+            {name: [f"{text!r} is not a date: use YYYY-MM-DD."]}
+        ) from None
+
+
+class TermSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True)
+
+
+class SeatedMemberSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    permanent = serializers.BooleanField()
+    term = serializers.SerializerMethodField()
+
+    @extend_schema_field(TermSerializer(allow_null=True))
+    def get_term(self, member: Member) -> dict[str, object] | None:
+        terms = getattr(member, "terms_on_day", [])
+        return TermSerializer(terms[0]).data if terms else None
+
+
+class CouncilSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    seats = serializers.IntegerField(help_text="Seats under the Charter on that day.")
+    known = serializers.IntegerField(help_text="Seats whose holder is known.")
+    complete = serializers.BooleanField()
+    note = serializers.CharField()
+    members = SeatedMemberSerializer(many=True)
+
+
+@extend_schema(
+    summary="The members seated on a day",
+    parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="Default: today.")],
+    responses=CouncilSerializer,
+)
+@api_view(["GET"])
+def members_list(request: Request) -> Response:
+    day = day_param(request)
+    members = Member.objects.seated_on(day).prefetch_related(
+        Prefetch("terms", queryset=Term.objects.covering(day), to_attr="terms_on_day")
+    )
+    composition = Composition(day, tuple(members), *charter_size_and_quota(day))
+    data = {
+        "on": day,
+        "seats": composition.seats,
+        "known": composition.known,
+        "complete": composition.complete,
+        "note": composition.describe(),
+        "members": composition.members,
+    }
+    return Response(CouncilSerializer(data).data)
