@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.optimistic import OptimisticLockForm
 from members.models import Member, Term
 
 
@@ -26,6 +27,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 @admin.register(Term)
 class TermAdmin(admin.ModelAdmin):
+    form = OptimisticLockForm
     list_display = ["member", "start", "end", "source"]
     list_filter = ["member__permanent", "start"]
     search_fields = ["member__name", "member__code", "source"]

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from config.optimistic import OptimisticLockForm
 from resolutions.models import (
     Draft,
     DraftVersion,
@@ -107,6 +108,7 @@ class CurrentPositionInline(admin.TabularInline):
 
 @admin.register(Draft)
 class DraftAdmin(admin.ModelAdmin):
+    form = OptimisticLockForm
     list_display = [
         "__str__",
         "status",

@@ -1,0 +1,39 @@
+"""Two editors open the same draft in the admin; the second save must not overwrite the
+first one's change."""
+
+import re
+
+from resolutions.models import Draft
+
+
+def _form_data(page: str) -> dict[str, str]:
+    data = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page):
+        data[name] = value
+    return data
+
+
+def test_a_stale_admin_form_is_refused_instead_of_overwriting(admin_client, seeded):
+    draft = Draft.objects.get(symbol="S/2019/961")
+    url = f"/admin/resolutions/draft/{draft.pk}/change/"
+    first = _form_data(admin_client.get(url).content.decode())
+    second = dict(first)
+
+    def post(form, title):
+        data = {
+            **form,
+            "title": title,
+            "status": draft.status,
+            "matter": draft.matter,
+            "vote_on": draft.vote_on.isoformat(),
+            "symbol": draft.symbol,
+        }
+        return admin_client.post(url, data)
+
+    assert post(first, "Syria: cross-border access (edited by the first editor)").status_code == 302
+    refused = post(second, "Syria: cross-border access (edited by the second editor)")
+
+    assert refused.status_code == 200
+    assert "was changed by someone else after you opened it" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "Syria: cross-border access (edited by the first editor)"
