@@ -8,7 +8,7 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT  # noqa: E402
+from .base import STATIC_ROOT
 
 # WhiteNoise serves static files from the finders in development; it only needs the directory.
 STATIC_ROOT.mkdir(exist_ok=True)
