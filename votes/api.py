@@ -418,7 +418,7 @@ class VoteFilter(django_filters.FilterSet):
     voted_after = django_filters.DateFilter(field_name="voted_on", lookup_expr="gte")
     voted_before = django_filters.DateFilter(field_name="voted_on", lookup_expr="lte")
     outcome = django_filters.ChoiceFilter(
-        field_name="recorded_outcome", choices=[(r, r) for r in RESULTS]
+        choices=[(r, r) for r in RESULTS], help_text="The engine's outcome."
     )
     member = django_filters.CharFilter(
         method="filter_member", help_text="ISO3 code of a member that cast a ballot."

@@ -144,6 +144,18 @@ class RecordedVote(AppendOnlyModel):
         blank=True,
         help_text="The outcome as the records state it; the engine's own reading is computed.",
     )
+    outcome = models.CharField(
+        max_length=10,
+        choices=Outcome.choices,
+        help_text="The engine's reading of the ballots, stored when the vote is recorded "
+        "(votes are never edited) so that lists can filter on it.",
+    )
+    vetoed_by = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="ISO3 codes of the vetoing members, comma-separated.",
+    )
     source = models.CharField(max_length=300, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -178,7 +178,15 @@ def recorded_vote_create(
         )
     if errors:
         raise ValidationError({"ballots": errors})
+    rule = engine.rule_for(
+        voted_on,
+        [(m.code, m.permanent) for m in composition.members],
+        engine.Matter(matter),
+    )
+    outcome = engine.classify(rule, {code: engine.Vote(vote) for code, vote in given.items()})
     recorded = RecordedVote(
+        outcome=outcome.result.value,
+        vetoed_by=",".join(outcome.vetoed_by),
         draft=draft,
         resolution_number=resolution_number,
         voted_on=voted_on,
