@@ -1,11 +1,34 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from config.optimistic import OptimisticLockForm
-from members.models import Member, Term
+from members.models import Member, Term, validate_terms
+
+
+class TermInlineFormSet(forms.BaseInlineFormSet):
+    """Checks the terms on the page together: new terms of a new member, terms that overlap
+    each other, seats taken by several new terms at once."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        terms = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            validate_terms(self.instance, terms)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
 
 
 class TermInline(admin.TabularInline):
     model = Term
+    formset = TermInlineFormSet
     extra = 0
     fields = ["start", "end", "source"]
 

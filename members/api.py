@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,8 +14,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from members.models import Composition, Member, Term
-from votes.engine import charter_size_and_quota
+from members.models import Composition, Member, Term, charter_seats
 
 
 def day_param(request: Request, name: str = "on") -> dt.date:
@@ -67,7 +67,11 @@ def members_list(request: Request) -> Response:
     members = Member.objects.seated_on(day).prefetch_related(
         Prefetch("terms", queryset=Term.objects.covering(day), to_attr="terms_on_day")
     )
-    composition = Composition(day, tuple(members), *charter_size_and_quota(day))
+    try:
+        seats = charter_seats(day)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"on": error.messages}) from None
+    composition = Composition(day, tuple(members), *seats)
     data = {
         "on": day,
         "seats": composition.seats,

@@ -12,9 +12,22 @@ from django.db.models import Q
 
 from votes.engine import charter_size_and_quota
 
+CHARTER_IN_FORCE = dt.date(1945, 10, 24)
+
 iso3_validator = RegexValidator(
     r"^[A-Z]{3}$", "Enter an ISO 3166-1 alpha-3 code: three capital letters, e.g. USA."
 )
+
+
+def charter_seats(day: dt.date) -> tuple[int, int]:
+    """Seats and votes needed under the Charter on ``day``, or a ValidationError a person
+    understands for a day before there was a Security Council."""
+    if day < CHARTER_IN_FORCE:
+        raise ValidationError(
+            f"{day.isoformat()} is before the Charter entered into force "
+            f"({CHARTER_IN_FORCE.isoformat()}): there was no Security Council."
+        )
+    return charter_size_and_quota(day)
 
 
 def _covering(day: dt.date, prefix: str = "") -> Q:
@@ -93,52 +106,91 @@ class Term(models.Model):
         return f"{self.member} {self.start.isoformat()}–{end}"
 
     def clean(self) -> None:
-        """Refuse a term that is open-ended for an elected member, overlaps another term of the
-        same member, or would seat more members than the Charter allows on some day."""
-        errors: dict[str, str] = {}
-        if self.end and self.end < self.start:
-            errors["end"] = (
-                f"The term cannot end ({self.end.isoformat()}) before it starts "
-                f"({self.start.isoformat()})."
-            )
-        if self.member_id is not None:
-            if self.end is None and not self.member.permanent:
-                errors["end"] = f"{self.member} is an elected member: its term needs an end date."
-            if self.end is not None and self.member.permanent:
-                errors["end"] = f"{self.member} is a permanent member: its term has no end date."
-        if errors:
-            raise ValidationError(errors)
-        if self.member_id is not None:
-            self._check_overlap()
-        self._check_seats()
+        """Refuse a term that starts before the Charter, ends before it starts, is open-ended
+        for an elected member, overlaps another term of the same member, or would seat more
+        members than the Charter allows on some day."""
+        member = self.member if self.member_id is not None else None
+        validate_terms(member, [self])
 
-    def _others(self) -> TermQuerySet:
-        others = Term.objects.all()
-        if self.pk:
-            others = others.exclude(pk=self.pk)
-        return others
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
 
-    def _overlapping(self, queryset: TermQuerySet) -> TermQuerySet:
-        found = queryset.filter(Q(end__isnull=True) | Q(end__gte=self.start))
-        if self.end is not None:
-            found = found.filter(start__lte=self.end)
-        return found
+    def overlaps(self, other: Term) -> bool:
+        return (self.end is None or other.start <= self.end) and (
+            other.end is None or self.start <= other.end
+        )
 
-    def _check_overlap(self) -> None:
-        clash = self._overlapping(self._others().filter(member_id=self.member_id)).first()
+
+def validate_terms(member: Member | None, terms: list[Term]) -> None:
+    """Check new or changed terms of one member together: each on its own, against each other,
+    against the member's other stored terms, and against the Council's seats on every day they
+    cover. ``member`` may be unsaved (the admin adds a member and its terms on one page); then
+    only the checks that need no stored rows run for it. Raises a ValidationError naming the
+    field."""
+    for term in terms:
+        _check_dates(term)
+        if member is not None:
+            if term.end is None and not member.permanent:
+                raise ValidationError(
+                    {"end": f"{member} is an elected member: its term needs an end date."}
+                )
+            if term.end is not None and member.permanent:
+                raise ValidationError(
+                    {"end": f"{member} is a permanent member: its term has no end date."}
+                )
+    keep = [t.pk for t in terms if t.pk]
+    stored = Term.objects.exclude(pk__in=keep).select_related("member")
+    if member is not None and member.pk is not None:
+        mine = [t for t in stored.filter(member=member) if any(t.overlaps(n) for n in terms)]
+    else:
+        mine = []
+    for index, term in enumerate(terms):
+        clash = next(
+            (t for t in [*mine, *terms[index + 1 :]] if t is not term and t.overlaps(term)), None
+        )
         if clash is not None:
+            who = member if member is not None else "This member"
             raise ValidationError(
-                {"start": f"{self.member} already has a term that overlaps this one: {clash}."}
+                {
+                    "start": f"{who} already has a term that overlaps this one: "
+                    f"{clash.start}–{clash.end or '…'}."
+                }
             )
+    _check_seats(terms, stored)
 
-    def _check_seats(self) -> None:
-        # The number seated only rises on a term's first day, so checking those days suffices.
-        others = self._overlapping(self._others())
-        days = {self.start} | {t.start for t in others if t.start > self.start}
+
+def _check_dates(term: Term) -> None:
+    if term.start < CHARTER_IN_FORCE:
+        raise ValidationError(
+            {
+                "start": f"{term.start.isoformat()} is before the Charter entered "
+                f"into force ({CHARTER_IN_FORCE.isoformat()})."
+            }
+        )
+    if term.end and term.end < term.start:
+        raise ValidationError(
+            {
+                "end": f"The term cannot end ({term.end.isoformat()}) before it "
+                f"starts ({term.start.isoformat()})."
+            }
+        )
+
+
+def _check_seats(terms: list[Term], stored: TermQuerySet) -> None:
+    # The number seated only rises on a term's first day, so checking those days suffices.
+    window = Q()
+    for term in terms:
+        overlap = Q(end__isnull=True) | Q(end__gte=term.start)
+        if term.end is not None:
+            overlap &= Q(start__lte=term.end)
+        window |= overlap
+    everyone = [*stored.filter(window), *terms]
+    for term in terms:
+        days = {t.start for t in everyone if t.start >= term.start and term.covers(t.start)}
         for day in sorted(days):
-            seats, _ = charter_size_and_quota(day)
-            seated = [t for t in others if t.start <= day and (t.end is None or t.end >= day)]
-            if len(seated) + 1 > seats:
+            seats, _ = charter_seats(day)
+            seated = sum(1 for t in everyone if t.covers(day))
+            if seated > seats:
                 raise ValidationError(
                     {
                         "start": f"The Council has {seats} seats and all {seats} are held on "
@@ -158,8 +210,8 @@ class Composition:
 
     @classmethod
     def on(cls, day: dt.date) -> Composition:
-        seats, quota = charter_size_and_quota(day)
-        return cls(day, tuple(Member.objects.seated_on(day)), seats, quota)
+        """The Council on ``day``; a ValidationError before the Charter entered into force."""
+        return cls(day, tuple(Member.objects.seated_on(day)), *charter_seats(day))
 
     @property
     def known(self) -> int:

@@ -34,6 +34,7 @@ class ResolutionAdmin(admin.ModelAdmin):
         "vote_text",
     ]
     list_filter = ["regime"]
+    list_select_related = ["regime"]
     search_fields = ["number", "meeting_record", "press_release"]
     date_hierarchy = "adopted_on"
 

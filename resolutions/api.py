@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -14,7 +15,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.renderers import JSONRenderer
 
 from api.renderers import CSVRenderer
-from members.models import CouncilCalendar
+from members.models import CouncilCalendar, charter_seats
 from resolutions.models import (
     Draft,
     DraftVersion,
@@ -152,7 +153,10 @@ class DraftListSerializer(serializers.ModelSerializer):
         if day is None:
             return None
         seated = calendar.seated(day)
-        seats, _ = engine.charter_size_and_quota(day)
+        try:
+            seats, _ = charter_seats(day)
+        except DjangoValidationError:
+            return None
         if len(seated) != seats:
             return None
         rule = engine.rule_for(

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Max, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -542,7 +543,10 @@ def power_indices(request: Request) -> Response:
         raise serializers.ValidationError(
             {"matter": [f"{matter!r} is not substantive or procedural."]}
         )
-    composition = Composition.on(day)
+    try:
+        composition = Composition.on(day)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({"on": error.messages}) from None
     if not composition.complete:
         raise serializers.ValidationError({"on": [composition.describe() + "."]})
     rule = engine.rule_for(

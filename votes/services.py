@@ -156,8 +156,8 @@ def recorded_vote_create(
     """Record a vote with one ballot for each member seated that day, no more and no fewer."""
     if draft is None and resolution_number is None:
         raise ValidationError({"draft": "Name the draft or the resolution that was voted on."})
-    composition = Composition.on(voted_on)
     try:
+        composition = Composition.on(voted_on)
         composition.require_complete()
     except ValidationError as error:
         raise ValidationError({"voted_on": error.messages}) from None

@@ -23,8 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = parse_day(options["date"]) or timezone.localdate()
-        composition = Composition.on(day)
         try:
+            composition = Composition.on(day)
             composition.require_complete()
         except ValidationError as error:
             raise command_error(error) from None

@@ -79,8 +79,8 @@ class Command(BaseCommand):
         return recorded
 
     def _hypothetical(self, day: dt.date, options: dict[str, Any]) -> engine.Outcome:
-        composition = Composition.on(day)
         try:
+            composition = Composition.on(day)
             composition.require_complete()
         except ValidationError as error:
             raise command_error(error) from None

@@ -1,0 +1,165 @@
+"""The seed: what it loads, and that loading it again changes nothing."""
+
+import csv
+import datetime as dt
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+
+from members.models import Composition
+from resolutions.models import Draft, Measure
+from tests.factories import seed_shared_by_tests
+from votes.models import Position, RecordedVote
+from votes.seed import load_seed
+
+SEED_DIR = Path(settings.BASE_DIR) / "seed"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(SEED_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _dump() -> dict[str, list[dict[str, object]]]:
+    """Every row of every model, field by field."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values())
+        for model in apps.get_models()
+    }
+
+
+def _expected_first_report() -> str:
+    """The report of a first load, counted from the seed files themselves."""
+    terms = _rows("council_terms.csv")
+    drafts = json.loads((SEED_DIR / "drafts.json").read_text(encoding="utf-8"))
+    votes = _rows("recorded_vote_records.csv")
+    measures = _rows("dprk_sector_measures.csv")
+    created = {
+        "draft versions": sum(len(d["versions"]) for d in drafts),
+        "drafts": len(drafts) + sum(1 for v in votes if v["draft_symbol"]),
+        "measures": len(measures),
+        "members": len({t["iso3"] for t in terms}),
+        "positions": sum(len(d["positions"]) for d in drafts),
+        "provisions": sum(len(d["provisions"]) for d in drafts),
+        "recorded votes": len(votes),
+        "regimes": len(json.loads((SEED_DIR / "regimes.json").read_text(encoding="utf-8"))),
+        "resolutions": len(_rows("dprk_resolutions.csv")),
+        "sectors": len({m["sector_slug"] for m in measures}),
+        "sponsorships": sum(len(d["penholders"]) + len(d["sponsors"]) for d in drafts),
+        "terms": len(terms),
+    }
+    return "Created " + ", ".join(f"{n} {kind}" for kind, n in sorted(created.items()))
+
+
+@pytest.mark.django_db
+def test_the_load_seed_command_prints_what_it_created_then_that_nothing_changed():
+    first, second = StringIO(), StringIO()
+
+    call_command("load_seed", stdout=first)
+    call_command("load_seed", stdout=second)
+
+    assert first.getvalue() == _expected_first_report() + "\n"
+    assert "81 terms" in first.getvalue() and "12 recorded votes" in first.getvalue()
+    assert second.getvalue() == "Seed already loaded: nothing changed.\n"
+
+
+@pytest.fixture(scope="class")
+def _seed_for_class(django_db_setup, django_db_blocker):
+    with seed_shared_by_tests(django_db_blocker):
+        yield
+
+
+@pytest.fixture
+def seeded(_seed_for_class, db):
+    """The seed, loaded once for the class; each test's own changes are rolled back."""
+
+
+@pytest.fixture
+def dprk_2019(seeded) -> Draft:
+    return Draft.objects.get(regime__slug="dprk-1718", circulated_on=dt.date(2019, 12, 16))
+
+
+class TestTheLoadedSeed:
+    def test_loading_it_again_changes_nothing(self, seeded):
+        before = _dump()
+
+        report = load_seed()
+
+        assert str(report) == "Seed already loaded: nothing changed."
+        after = _dump()
+        assert {label: len(rows) for label, rows in after.items()} == {
+            label: len(rows) for label, rows in before.items()
+        }
+        assert after == before
+
+    def test_the_2019_dprk_draft_would_lift_three_bans_and_ease_two(self, dprk_2019):
+        provisions = {(p.sector.slug, p.action) for p in dprk_2019.provisions.all()}
+
+        assert dprk_2019.symbol is None
+        assert dprk_2019.slug == f"draft-{dprk_2019.pk}"
+        assert provisions == {
+            ("statues", "lift"),
+            ("seafood", "lift"),
+            ("textiles", "lift"),
+            ("overseas-workers", "ease"),
+            ("infrastructure-projects", "ease"),
+        }
+
+    def test_russia_and_china_hold_the_pen_of_the_2019_draft(self, dprk_2019):
+        sponsorships = {(s.member.code, s.penholder) for s in dprk_2019.sponsorships.all()}
+
+        assert sponsorships == {("RUS", True), ("CHN", True)}
+
+    def test_every_member_of_the_2019_council_has_a_current_position(self, dprk_2019):
+        council = set(Composition.on(dprk_2019.council_date).codes)
+        current = {
+            p.member.code: p.stance
+            for p in Position.objects.filter(draft=dprk_2019).current().select_related("member")
+        }
+
+        assert set(current) == council
+        assert len(council) == 15
+        assert {code for code, stance in current.items() if stance == "no"} == {
+            "USA",
+            "FRA",
+            "GBR",
+        }
+        assert {code for code, stance in current.items() if stance == "yes"} == {"RUS", "CHN"}
+        undecided = {code for code, stance in current.items() if stance == "undecided"}
+        assert undecided == council - {"USA", "FRA", "GBR", "RUS", "CHN"}
+        assert len(undecided) == 10
+
+    def test_the_1718_regime_restricted_coal_in_2270_2321_and_2371(self, seeded):
+        coal = Measure.objects.filter(
+            sector__slug="coal", sector__regime__slug="dprk-1718"
+        ).order_by("resolution__number")
+
+        assert [(m.resolution.number, m.kind) for m in coal] == [
+            (2270, "ban"),
+            (2321, "cap"),
+            (2371, "ban"),
+        ]
+        assert Measure.objects.filter(sector__regime__slug="dprk-1718").count() == len(
+            _rows("dprk_sector_measures.csv")
+        )
+
+    def test_there_are_twelve_recorded_votes_with_a_ballot_for_each_seated_member(self, seeded):
+        votes = list(RecordedVote.objects.prefetch_related("ballots__member"))
+
+        assert len(votes) == 12
+        for recorded in votes:
+            voters = {b.member.code for b in recorded.ballots.all()}
+            assert len(voters) == 15, recorded.label
+            assert voters == set(Composition.on(recorded.voted_on).codes), recorded.label
+
+    def test_the_command_on_a_loaded_seed_says_nothing_changed(self, seeded):
+        out = StringIO()
+
+        call_command("load_seed", stdout=out)
+
+        assert out.getvalue() == "Seed already loaded: nothing changed.\n"
