@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from config.celery import app as celery_app
 
@@ -50,29 +51,38 @@ SEED_MODELS = [
 
 
 @pytest.fixture(scope="session")
-def _seed_fixture(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return {}
-
-
-@pytest.fixture
-def seeded(
-    db: None, _seed_fixture: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """The repository's seed. The first test that asks for it runs ``load_seed`` itself; the
-    rest load a dump of that result, which is many times faster (the seed validates every
-    term against the whole Council)."""
+def _seed_dump(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """``load_seed`` runs once per session (in a transaction rolled back at once) and is kept
+    as a fixture file: loading that is many times faster than validating the seed again."""
     from django.core.management import call_command
 
     from votes.seed import load_seed
 
-    path = _seed_fixture.get(connection.vendor)
-    if path is None:
+    path = tmp_path_factory.mktemp("seed") / f"seed-{connection.vendor}.json"
+    with django_db_blocker.unblock(), transaction.atomic():
         load_seed()
-        path = tmp_path_factory.mktemp("seed") / "seed.json"
         call_command("dumpdata", *SEED_MODELS, output=str(path), verbosity=0)
-        _seed_fixture[connection.vendor] = path
-    else:
-        call_command("loaddata", str(path), verbosity=0)
+        transaction.set_rollback(True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def _seed_for_module(_seed_dump: Path, django_db_blocker: Any) -> Iterator[None]:
+    """The seed, loaded once per module inside a transaction rolled back at its end. Each
+    test's own transaction nests inside it, so every test starts from the fresh seed."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", str(_seed_dump), verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(_seed_for_module: None, db: None) -> None:
+    """The repository's seed (see ``seed/``), fresh for each test."""
 
 
 @pytest.fixture

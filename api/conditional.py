@@ -32,7 +32,9 @@ class DraftState:
         header = request.headers.get("If-None-Match")
         if not header:
             return False
-        tags = parse_etags(header)
+        # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x", as proxies that
+        # compress responses hand clients the weak form.
+        tags = {tag.removeprefix("W/") for tag in parse_etags(header)}
         return "*" in tags or self.etag in tags
 
     def not_modified(self) -> Response:

@@ -11,9 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 
+from api.filters import NullsLastOrderingFilter
 from api.renderers import CSVRenderer
 from members.models import CouncilCalendar, charter_seats
 from resolutions.models import (
@@ -123,7 +124,7 @@ class ProjectionSummarySerializer(serializers.Serializer):
 
 
 class DraftListSerializer(serializers.ModelSerializer):
-    regime = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    regime = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     sponsors = SponsorSerializer(source="sponsorships", many=True, read_only=True)
     tally = serializers.SerializerMethodField()
     projection = serializers.SerializerMethodField()
@@ -269,7 +270,7 @@ class DraftList(DraftContextMixin, generics.ListAPIView):
     filter_backends = [
         django_filters.rest_framework.DjangoFilterBackend,
         SearchFilter,
-        OrderingFilter,
+        NullsLastOrderingFilter,
     ]
     filterset_class = DraftFilter
     search_fields = ["symbol", "title", "versions__text"]

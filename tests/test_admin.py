@@ -17,21 +17,9 @@ from tests.factories import (
     DraftFactory,
     MemberFactory,
     SanctionsRegimeFactory,
-    seed_shared_by_tests,
 )
 from votes.models import Position, RecordedVote
 from votes.services import recorded_vote_create
-
-
-@pytest.fixture(scope="module")
-def _seed_for_module(django_db_setup, django_db_blocker):
-    with seed_shared_by_tests(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(_seed_for_module, db):
-    """The seed, loaded once for this module; each test's own changes are rolled back."""
 
 
 @pytest.fixture

@@ -199,9 +199,12 @@ def draft_scenarios(request: Request, key: str) -> Response:
         raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
     given = ScenarioInputSerializer(data=request.data)
     given.is_valid(raise_exception=True)
-    overrides = {
-        code.strip().upper(): stance for code, stance in given.validated_data["overrides"].items()
-    }
+    overrides: dict[str, str] = {}
+    for code, stance in given.validated_data["overrides"].items():
+        key = code.strip().upper()
+        if key in overrides:
+            raise serializers.ValidationError({"overrides": [f"{key} is given twice."]})
+        overrides[key] = stance
     analysis = draft_analysis(draft, overrides)
     data = _projection_data(
         draft,
@@ -225,7 +228,9 @@ class PositionSerializer(serializers.ModelSerializer):
     draft = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     member = MemberRefSerializer(read_only=True)
     confidence = serializers.FloatField()
-    entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entered_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Position
@@ -243,10 +248,19 @@ class PositionSerializer(serializers.ModelSerializer):
         ]
 
 
+class StrictFloatField(serializers.FloatField):
+    """A number, and not a JSON boolean in disguise (``true`` is not a confidence of 1)."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)  # type: ignore[no-any-return]
+
+
 class PositionInputSerializer(serializers.Serializer):
     member = serializers.CharField(max_length=3, help_text="ISO3 code, e.g. USA.")
     stance = serializers.ChoiceField(choices=Stance.choices)
-    confidence = serializers.FloatField(min_value=0, max_value=1)
+    confidence = StrictFloatField(min_value=0, max_value=1)
     as_of = serializers.DateField()
     source = serializers.CharField(max_length=5000)
     source_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="")

@@ -156,6 +156,8 @@ def recorded_vote_create(
     """Record a vote with one ballot for each member seated that day, no more and no fewer."""
     if draft is None and resolution_number is None:
         raise ValidationError({"draft": "Name the draft or the resolution that was voted on."})
+    if draft is not None:
+        _check_vote_fits_draft(draft, voted_on, resolution_number)
     try:
         composition = Composition.on(voted_on)
         composition.require_complete()
@@ -199,11 +201,47 @@ def recorded_vote_create(
     )
     recorded.full_clean()
     recorded.save()
+    if draft is not None:
+        _draft_record_vote(draft, voted_on, outcome.result, resolution_number)
     Ballot.objects.bulk_create(
         Ballot(recorded_vote=recorded, member=seated[code], vote=vote)
         for code, vote in sorted(given.items())
     )
     return recorded
+
+
+def _check_vote_fits_draft(draft: Draft, voted_on: dt.date, resolution_number: int | None) -> None:
+    if draft.circulated_on and voted_on < draft.circulated_on:
+        raise ValidationError(
+            {
+                "voted_on": f"The vote ({voted_on}) cannot come before the draft was circulated "
+                f"({draft.circulated_on})."
+            }
+        )
+    if draft.vote_on and draft.vote_on != voted_on:
+        raise ValidationError(
+            {"voted_on": f"{draft} is recorded as voted on {draft.vote_on}, not {voted_on}."}
+        )
+    if RecordedVote.objects.filter(draft=draft).exists():
+        raise ValidationError({"draft": f"{draft} already has a recorded vote."})
+
+
+def _draft_record_vote(
+    draft: Draft, voted_on: dt.date, result: engine.Result, resolution_number: int | None
+) -> None:
+    """The draft's status and vote date follow its recorded vote."""
+    draft.vote_on = voted_on
+    draft.status = {
+        engine.Result.ADOPTED: Draft.Status.ADOPTED,
+        engine.Result.VETOED: Draft.Status.VETOED,
+        engine.Result.FAILED: Draft.Status.FAILED,
+    }[result]
+    fields = ["vote_on", "status", "updated_at"]
+    if result is engine.Result.ADOPTED and resolution_number:
+        draft.resolution_number = resolution_number
+        fields.append("resolution_number")
+    draft.full_clean(exclude=["slug"])
+    draft.save(update_fields=fields)
 
 
 def recorded_vote_outcome(recorded: RecordedVote) -> engine.Outcome:

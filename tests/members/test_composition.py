@@ -7,22 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from members.models import Composition, Member, Term
-from tests.factories import seed_shared_by_tests
 
 FIRST_DAY = dt.date(2013, 1, 1)
 LAST_DAY = dt.date(2026, 12, 31)
 ONE_DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture(scope="module")
-def _seed_for_module(django_db_setup, django_db_blocker):
-    with seed_shared_by_tests(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(_seed_for_module, db):
-    """The seed, loaded once for this module; each test's own changes are rolled back."""
 
 
 def _every_day(first: dt.date, last: dt.date):

@@ -50,7 +50,10 @@ def test_it_refuses_a_term_that_swallows_another_term_of_the_same_member():
     japan = MemberFactory(code="JPN", name="Japan")
     term_create(member=japan, start=dt.date(2016, 1, 1), end=dt.date(2017, 12, 31))
 
-    with pytest.raises(ValidationError, match="Japan already has a term that overlaps this one: 2016-01-01–2017-12-31"):
+    with pytest.raises(
+        ValidationError,
+        match="Japan already has a term that overlaps this one: 2016-01-01–2017-12-31",
+    ):
         term_create(member=japan, start=dt.date(2015, 1, 1), end=dt.date(2018, 12, 31))
 
     assert japan.terms.count() == 1

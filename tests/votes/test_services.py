@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Composition, Member
 from resolutions.models import Draft
-from tests.factories import DraftFactory, seed_shared_by_tests
+from tests.factories import DraftFactory
 from votes.models import Ballot, Position, RecordedVote, Stance
 from votes.services import (
     PositionConflict,
@@ -27,17 +27,6 @@ from votes.services import (
 from votes.tasks import projection_refresh
 
 MARCH_2021 = dt.date(2021, 3, 1)
-
-
-@pytest.fixture(scope="module")
-def _seed_for_module(django_db_setup, django_db_blocker):
-    with seed_shared_by_tests(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(_seed_for_module, db):
-    """The seed, loaded once for this module; each test's own changes are rolled back."""
 
 
 @pytest.fixture
