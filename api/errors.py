@@ -70,7 +70,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         request.accepted_renderer = JSONRenderer()
         request.accepted_media_type = JSONRenderer.media_type
     if response is not None:
-        detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+        if isinstance(exc, exceptions.APIException):
+            detail = exc.detail
+        else:
+            detail = response.data.get("detail", response.data)
         response.data = error_body(detail)
         if (
             response.status_code == status.HTTP_429_TOO_MANY_REQUESTS

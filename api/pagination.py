@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -13,9 +14,13 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
-        if (
-            getattr(request, "accepted_renderer", None)
-            and request.accepted_renderer.format == "csv"
-        ):
+        for name in (self.page_query_param, self.page_size_query_param):
+            value = request.query_params.get(name)
+            if value is not None and not (value.isdigit() and int(value) >= 1):
+                raise serializers.ValidationError(
+                    {name: [f"{value!r} is not a whole number of 1 or more."]}
+                )
+        renderer = getattr(request, "accepted_renderer", None)
+        if renderer is not None and renderer.format == "csv":
             return None
         return super().paginate_queryset(queryset, request, view)

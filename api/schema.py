@@ -49,13 +49,17 @@ def _error(code: str) -> dict[str, Any]:
 def add_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    # The scenario body refuses fields it does not know (a misspelt "overrides" would otherwise
+    # silently project the draft as it stands).
+    if "ScenarioInputRequest" in schemas:
+        schemas["ScenarioInputRequest"]["additionalProperties"] = False
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            codes = ["400", "401", "403", "429"]
-            if "{" in path:
-                codes.append("404")
+            # 404 also on lists: a page past the end, or a path the API does not have.
+            codes = ["400", "401", "403", "404", "429"]
             if method == "post" and path.endswith("/positions/"):
                 codes.append("409")
             for code in codes:

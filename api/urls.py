@@ -1,6 +1,6 @@
 """Routes of the REST API, version 1. These paths are a contract: add, never change."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import views
@@ -26,4 +26,6 @@ urlpatterns = [
     path("power-indices/", votes_api.power_indices, name="power-indices"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other path under the API is a JSON 404, never Django's HTML page.
+    re_path(r"^.*$", views.not_found, name="not-found"),
 ]

@@ -14,13 +14,14 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.params import query_value
 from members.models import Composition, Member, Term, charter_seats
 
 
 def day_param(request: Request, name: str = "on") -> dt.date:
     """A date from the query string (default today), or a 400 naming the parameter."""
-    text = request.query_params.get(name)
-    if not text:
+    text = query_value(request, name)
+    if text is None:
         return timezone.localdate()
     try:
         return dt.date.fromisoformat(text)

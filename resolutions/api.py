@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 
-from api.filters import NullsLastOrderingFilter
+from api.filters import NullsLastOrderingFilter, StrictFilterSet
 from api.renderers import CSVRenderer
 from members.models import CouncilCalendar, charter_seats
 from resolutions.models import (
@@ -81,13 +81,21 @@ class SectorSerializer(serializers.ModelSerializer):
         ]
 
 
+class SectorFilter(StrictFilterSet):
+    regime = django_filters.CharFilter(field_name="regime__slug", help_text="Regime slug.")
+
+    class Meta:
+        model = Sector
+        fields: list[str] = []
+
+
 class SectorList(generics.ListAPIView):
     """Sanctioned sectors, each with the measures resolutions imposed on it over time."""
 
     serializer_class = SectorSerializer
     pagination_class = None
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
-    filterset_fields = {"regime__slug": ["exact"]}
+    filterset_class = SectorFilter
 
     def get_queryset(self) -> QuerySet[Sector]:
         return Sector.objects.select_related("regime").prefetch_related(
@@ -219,7 +227,7 @@ class DraftDetailSerializer(DraftListSerializer):
         ]
 
 
-class DraftFilter(django_filters.FilterSet):
+class DraftFilter(StrictFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Draft.Status.choices)
     matter = django_filters.ChoiceFilter(choices=Draft.Matter.choices)
     regime = django_filters.CharFilter(field_name="regime__slug", help_text="Regime slug.")

@@ -18,7 +18,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.conditional import draft_state
+from api import conditional
+from api.filters import StrictFilterSet
+from api.params import bool_param, choice_param
 from api.permissions import Compute
 from api.renderers import CSVRenderer
 from members.api import day_param
@@ -26,12 +28,19 @@ from members.models import Composition
 from resolutions.api import CSV_FORMAT, draft_or_404
 from resolutions.models import Draft
 from votes import engine, projections
-from votes.models import Position, RecordedVote, Stance, Vote
-from votes.projections import draft_analysis, draft_composition, latest_projection
+from votes.models import Position, Projection, RecordedVote, Stance, Vote
+from votes.projections import draft_analysis, draft_composition
 from votes.services import member_from_code, position_record, recorded_vote_create
 
 RESULTS = [r.value for r in engine.Result]
 STANCES = [s.value for s in engine.Stance]
+
+
+def _state(key: str, kind: str) -> projections.DraftState:
+    try:
+        return projections.draft_state(key, kind)
+    except Draft.DoesNotExist as missing:
+        raise NotFound(str(missing)) from None
 
 
 # Tally -------------------------------------------------------------------------------------
@@ -70,17 +79,17 @@ def _tally_payload(draft: Draft, tally: engine.Tally, as_of: Any) -> dict[str, A
 )
 @api_view(["GET"])
 def draft_tally(request: Request, key: str) -> Response:
-    draft = draft_or_404(key)
-    state = draft_state(draft, "tally")
-    if state.matches(request):
-        return state.not_modified()
-    cache_key = f"tally:{draft.pk}:{state.etag}"
+    state = _state(key, "tally")
+    if conditional.matches(state, request):
+        return conditional.not_modified(state)
+    cache_key = f"tally:{state.draft_id}:{state.etag}"
     data = cache.get(cache_key)
     if data is None:
+        draft = draft_or_404(key)
         as_of = draft.positions.aggregate(last=Max("as_of"))["last"]
         data = TallySerializer(_tally_payload(draft, projections.draft_tally(draft), as_of)).data
         cache.set(cache_key, data, timeout=3600)
-    return state.stamp(Response(data))
+    return conditional.stamp(state, Response(data))
 
 
 # Projection --------------------------------------------------------------------------------
@@ -155,17 +164,26 @@ def _projection_data(draft: Draft, analysis: dict[str, Any], **extra: Any) -> di
 )
 @api_view(["GET"])
 def draft_projection(request: Request, key: str) -> Response:
-    draft = draft_or_404(key)
-    projection, stale = latest_projection(draft)  # a stale or missing one is repaired here
-    state = draft_state(draft, "projection")
-    if state.matches(request):
-        return state.not_modified()
-    if projection is None:
+    state = _state(key, "projection")
+    if state.projection_stale:
+        # A stale or missing projection is repaired by this read (as by the periodic job).
+        projections.projection_refresh(draft_id=state.draft_id)
+        state = _state(key, "projection")
+    if conditional.matches(state, request):
+        return conditional.not_modified(state)
+    projection = (
+        Projection.objects.select_related("draft").filter(pk=state.projection_id).first()
+        if state.projection_id
+        else None
+    )
+    if projection is None:  # a draft with no positions at all
+        draft = draft_or_404(key)
         analysis, computed_at = draft_analysis(draft).to_dict(), None
     else:
+        draft = projection.draft
         analysis, computed_at = projection.results, projection.computed_at
-    data = _projection_data(draft, analysis, computed_at=computed_at, stale=stale)
-    return state.stamp(Response(ProjectionSerializer(data).data))
+    data = _projection_data(draft, analysis, computed_at=computed_at, stale=state.projection_stale)
+    return conditional.stamp(state, Response(ProjectionSerializer(data).data))
 
 
 class ScenarioInputSerializer(serializers.Serializer):
@@ -279,15 +297,6 @@ HISTORY = OpenApiParameter(
 )
 
 
-def _bool_param(request: Request, name: str) -> bool:
-    text = (request.query_params.get(name) or "false").lower()
-    if text in {"true", "1", "yes"}:
-        return True
-    if text in {"false", "0", "no"}:
-        return False
-    raise serializers.ValidationError({name: [f"{text!r} is not true or false."]})
-
-
 class DraftPositions(generics.ListCreateAPIView):
     """A draft's current positions (or their whole history); editors record new ones."""
 
@@ -298,7 +307,7 @@ class DraftPositions(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Position]:
         draft = draft_or_404(self.kwargs["key"])
         positions = draft.positions.select_related("draft", "member", "entered_by")
-        if _bool_param(self.request, "history"):
+        if bool_param(self.request, "history"):
             return positions.latest_first()
         return positions.current().order_by("-member__permanent", "member__name")
 
@@ -429,7 +438,7 @@ class RecordedVoteInputSerializer(serializers.Serializer):
     )
 
 
-class VoteFilter(django_filters.FilterSet):
+class VoteFilter(StrictFilterSet):
     voted_after = django_filters.DateFilter(field_name="voted_on", lookup_expr="gte")
     voted_before = django_filters.DateFilter(field_name="voted_on", lookup_expr="lte")
     outcome = django_filters.ChoiceFilter(
@@ -552,11 +561,7 @@ class PowerIndicesSerializer(serializers.Serializer):
 @api_view(["GET"])
 def power_indices(request: Request) -> Response:
     day = day_param(request)
-    matter = request.query_params.get("matter") or "substantive"
-    if matter not in Draft.Matter.values:
-        raise serializers.ValidationError(
-            {"matter": [f"{matter!r} is not substantive or procedural."]}
-        )
+    matter = choice_param(request, "matter", Draft.Matter.values, default="substantive")
     try:
         composition = Composition.on(day)
     except DjangoValidationError as error:

@@ -4,14 +4,17 @@ and the stored history of its results."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from members.models import Composition
 from resolutions.models import Draft
@@ -136,26 +139,103 @@ def stale_drafts() -> QuerySet[Draft]:
     )
 
 
-def is_stale(draft: Draft, projection: Projection | None) -> bool:
-    if projection is None:
-        return draft.positions.exists()
-    if projection.model_version != engine.MODEL_VERSION:
-        return True
-    last_position = draft.positions.aggregate(last=Max("created_at"))["last"]
-    changed = max(filter(None, [draft.updated_at, last_position]), default=draft.updated_at)
-    return changed > projection.checked_at
+@dataclass(frozen=True)
+class DraftState:
+    """What a draft's tally and projection depend on, read in one query: an ETag for it, when
+    it last changed, and whether the stored projection is stale."""
+
+    etag: str
+    last_modified: dt.datetime
+    draft_id: int
+    projection_id: int | None = None
+    projection_stale: bool = False
+
+
+# One statement for the draft and everything its tally and projection depend on. It runs on
+# every tally and projection request, so it is plain SQL (no ORM compilation) that SQLite and
+# PostgreSQL both run; position and projection ids only grow, so MAX(id) is the latest row.
+STATE_SQL = """
+SELECT d.id, d.updated_at,
+       (SELECT MAX(p.id) FROM votes_position p WHERE p.draft_id = d.id),
+       (SELECT MAX(p.created_at) FROM votes_position p WHERE p.draft_id = d.id),
+       (SELECT MAX(r.id) FROM votes_projection r WHERE r.draft_id = d.id),
+       (SELECT MAX(r.checked_at) FROM votes_projection r WHERE r.draft_id = d.id),
+       (SELECT r.model_version FROM votes_projection r WHERE r.draft_id = d.id
+        ORDER BY r.id DESC LIMIT 1),
+       (SELECT MAX(t.updated_at) FROM members_term t),
+       (SELECT COUNT(*) FROM members_term t)
+FROM resolutions_draft d
+WHERE {where}
+"""
+
+
+def _moment(value: object) -> dt.datetime | None:
+    """A stored moment as an aware datetime. SQLite hands back naive datetimes for columns and
+    text for aggregates; both are UTC, as Django stores them."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return moment
+
+
+def draft_state(key: str | int, kind: str) -> DraftState:
+    """The state ``kind`` (``tally`` or ``projection``) of the draft whose id or slug is
+    ``key`` depends on, in one query; NotFound if there is no such draft."""
+    text = str(key).strip()
+    where, param = ("d.id = %s", int(text)) if text.isdigit() else ("d.slug = %s", text.lower())
+    with connection.cursor() as cursor:
+        cursor.execute(STATE_SQL.format(where=where), [param])
+        row = cursor.fetchone()
+    if row is None:
+        raise Draft.DoesNotExist(f"No draft with the id, slug or symbol {text!r}.")
+    (
+        draft_id,
+        updated,
+        position_id,
+        position_at,
+        projection_id,
+        checked,
+        model_version,
+        terms_at,
+        terms_n,
+    ) = row
+    parts: list[object] = [
+        kind,
+        draft_id,
+        str(updated),
+        position_id,
+        str(terms_at),
+        terms_n,
+        settings.VOTE_STANCE_TABLE,
+    ]
+    moments = [_moment(updated), _moment(position_at), _moment(terms_at)]
+    if kind == "projection":
+        parts += [projection_id, str(checked)]
+        moments.append(_moment(checked))
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    last = max(m for m in moments if m is not None)
+    # Stale as votes.projections.is_stale judges it: positions or the draft changed after the
+    # projection was last checked, or it came from another version of the engine.
+    changed = max(m for m in moments[:2] if m is not None)
+    checked_at = _moment(checked)
+    stale = (projection_id is None and position_id is not None) or (
+        projection_id is not None
+        and (checked_at is None or changed > checked_at or model_version != engine.MODEL_VERSION)
+    )
+    return DraftState(f'"{digest}"', last, draft_id, projection_id, stale)
 
 
 def latest_projection(draft: Draft, *, repair: bool = True) -> tuple[Projection | None, bool]:
     """The draft's latest projection and whether it is stale. With ``repair``, a stale or
     missing projection is recomputed on the spot (the periodic job does the same)."""
-    projection = draft.projections.order_by("-computed_at", "-id").first()
-    stale = is_stale(draft, projection)
-    if stale and repair:
+    state = draft_state(draft.pk, "projection")
+    if state.projection_stale and repair:
         projection_refresh(draft_id=draft.pk)
-        projection = draft.projections.order_by("-computed_at", "-id").first()
-        stale = False
-    return projection, stale
+        state = draft_state(draft.pk, "projection")
+    projection = Projection.objects.filter(pk=state.projection_id).first()
+    return projection, state.projection_stale
 
 
 def day_or_today(day: dt.date | None) -> dt.date:

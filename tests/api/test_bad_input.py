@@ -448,3 +448,48 @@ def test_rejected_writes_leave_no_recorded_vote_behind(seeded: None, editor_clie
         editor_client.post(API + "votes/", {**GOOD_VOTE, **change}, format="json")
     assert RecordedVote.objects.count() == before
     assert not RecordedVote.objects.filter(resolution_number=9902).exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("members/", {"on": ""}, "on"),
+        ("power-indices/", {"on": ""}, "on"),
+        ("power-indices/", {"matter": ""}, "matter"),
+        ("drafts/", {"voted_before": ""}, "voted_before"),
+        ("drafts/", {"status": ""}, "status"),
+        ("votes/", {"outcome": ""}, "outcome"),
+        ("drafts/", {"page_size": "0"}, "page_size"),
+        ("drafts/", {"page": "two"}, "page"),
+        ("votes/", {"page_size": "false", "format": "csv"}, "page_size"),
+        ("drafts/", {"format": ""}, "format"),
+        ("drafts/", {"format": "xml"}, "format"),
+        ("drafts/draft-1/positions/", {"history": ""}, "history"),
+    ],
+)
+def test_a_typed_parameter_given_empty_or_wrong_is_a_400_naming_it(
+    seeded: None, analyst_client: APIClient, path: str, params: dict[str, str], field: str
+):
+    response = analyst_client.get(API + path, params)
+
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_an_empty_free_text_search_is_simply_no_search(seeded: None, analyst_client: APIClient):
+    everything = analyst_client.get(API + "drafts/").json()
+
+    assert analyst_client.get(API + "drafts/", {"search": ""}).json() == everything
+
+
+@pytest.mark.parametrize(
+    "path", ["nowhere/", "votes/abc/", "drafts/S%2F2019%2F961/tally/", "drafts/x/y/z/"]
+)
+def test_a_path_the_api_does_not_have_is_a_json_404(anon_client: APIClient, path: str):
+    response = anon_client.get(API + path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"].startswith("There is no API endpoint at /api/v1/")
+    assert response.json()["errors"] == []
