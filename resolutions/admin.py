@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
@@ -81,6 +82,9 @@ class DraftVersionInline(admin.StackedInline):
 class ProvisionInline(admin.TabularInline):
     model = Provision
     extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
 
 
 class CurrentPositionInline(admin.TabularInline):

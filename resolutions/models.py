@@ -224,7 +224,7 @@ class Draft(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:resolutions_draft_change", args=[self.pk])
+        return reverse("api:draft", kwargs={"key": self.slug})
 
     def _derived_slug(self) -> str:
         if self.symbol:

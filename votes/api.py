@@ -171,6 +171,10 @@ def draft_projection(request: Request, key: str) -> Response:
         state = _state(key, "projection")
     if conditional.matches(state, request):
         return conditional.not_modified(state)
+    cache_key = f"projection:{state.draft_id}:{state.etag}"
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return conditional.stamp(state, Response(cached))
     projection = (
         Projection.objects.select_related("draft").filter(pk=state.projection_id).first()
         if state.projection_id
@@ -183,7 +187,9 @@ def draft_projection(request: Request, key: str) -> Response:
         draft = projection.draft
         analysis, computed_at = projection.results, projection.computed_at
     data = _projection_data(draft, analysis, computed_at=computed_at, stale=state.projection_stale)
-    return conditional.stamp(state, Response(ProjectionSerializer(data).data))
+    body = ProjectionSerializer(data).data
+    cache.set(cache_key, body, timeout=3600)
+    return conditional.stamp(state, Response(body))
 
 
 class ScenarioInputSerializer(serializers.Serializer):
