@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded defaults: SQLite under var/, tasks run in-process.
 EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1 API_PUBLIC_READ=1
 
-.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench clean
+.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench bench-api clean
 
 help:
 	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
@@ -16,7 +16,8 @@ help:
 	@echo "make typecheck         - mypy on the voting engine"
 	@echo "make migrations-check  - fail if a model change has no migration"
 	@echo "make web|worker|beat   - the production processes (as in docker-compose.yml)"
-	@echo "make bench             - the benchmarks in bench/"
+	@echo "make bench             - the engine benchmark (bench/engine.py)"
+	@echo "make bench-api         - the API benchmark: gunicorn on PostgreSQL and Redis (bench/api.py)"
 
 venv: $(VENV)/.installed
 
@@ -69,6 +70,9 @@ beat:
 
 bench: venv
 	$(BIN)/python bench/engine.py
+
+bench-api: venv
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
