@@ -216,8 +216,9 @@ def draft_state(key: str | int, kind: str) -> DraftState:
         moments.append(_moment(checked))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     last = max(m for m in moments if m is not None)
-    # Stale as votes.projections.is_stale judges it: positions or the draft changed after the
-    # projection was last checked, or it came from another version of the engine.
+    # Stale when positions or the draft changed after the projection was last checked, or it
+    # came from another version of the engine: the same rule as stale_drafts() applies to many
+    # drafts at once (tests/votes/test_projections.py holds the two to the same answers).
     changed = max(m for m in moments[:2] if m is not None)
     checked_at = _moment(checked)
     stale = (projection_id is None and position_id is not None) or (
@@ -236,7 +237,3 @@ def latest_projection(draft: Draft, *, repair: bool = True) -> tuple[Projection 
         state = draft_state(draft.pk, "projection")
     projection = Projection.objects.filter(pk=state.projection_id).first()
     return projection, state.projection_stale
-
-
-def day_or_today(day: dt.date | None) -> dt.date:
-    return day or timezone.localdate()

@@ -116,3 +116,30 @@ def test_a_save_succeeds_quickly_and_leaves_the_projection_stale_when_the_broker
     assert elapsed < 15
     projections_refresh_stale()
     assert projections.latest_projection(dprk_draft, repair=False)[1] is False
+
+
+def test_one_drafts_state_and_the_list_annotation_agree_on_staleness(dprk_draft):
+    def both() -> list[tuple[bool, bool]]:
+        listed = set(projections.stale_drafts().values_list("pk", flat=True))
+        return [
+            (projections.draft_state(d.pk, "projection").projection_stale, d.pk in listed)
+            for d in Draft.objects.all()
+        ]
+
+    Projection.objects.all().delete()
+    missing = both()
+    projections_refresh_stale()
+    fresh = both()
+    _record(dprk_draft, "CHN", "leaning_yes", 0.8)
+    changed = both()
+    projections_refresh_stale()
+    assert not any(single for single, _ in both())
+    Projection.objects.filter(draft=dprk_draft).update(model_version="an older engine")
+    older = both()
+
+    for answers in (missing, fresh, changed, older):
+        assert all(single == listed for single, listed in answers), answers
+    assert any(single for single, _ in missing)
+    assert not any(single for single, _ in fresh)
+    assert [single for single, _ in changed].count(True) == 1
+    assert [single for single, _ in older].count(True) == 1
