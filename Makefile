@@ -10,7 +10,7 @@ EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1 API_PUBLIC_READ=1
 
 help:
 	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
-	@echo "make test              - run the whole test suite (DATABASE_URL / REDIS_URL select real services)"
+	@echo "make test              - the whole suite, on the local PostgreSQL and Redis if they answer, else SQLite"
 	@echo "make test-pg           - the suite on the local PostgreSQL and Redis"
 	@echo "make lint              - ruff check and format check"
 	@echo "make typecheck         - mypy on the voting engine"
@@ -33,11 +33,21 @@ run: venv
 	$(EMBEDDED) $(MANAGE) create_demo_admin
 	$(EMBEDDED) $(MANAGE) runserver 127.0.0.1:8000
 
+# Unless DATABASE_URL / REDIS_URL say otherwise, the suite uses a local PostgreSQL and Redis
+# that answer on their default ports (so the integration tests run), else SQLite, with the
+# integration tests skipped and the reason printed.
+LOCAL_PG := postgres://postgres@127.0.0.1:5432/unsc_tracker
+LOCAL_REDIS := redis://127.0.0.1:6379/1
+
 test: venv
-	$(BIN)/python -m pytest
+	@db="$$DATABASE_URL"; redis_url="$$REDIS_URL"; \
+	if [ -z "$$db" ] && psql -h 127.0.0.1 -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1; then db=$(LOCAL_PG); fi; \
+	if [ -z "$$redis_url" ] && redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then redis_url=$(LOCAL_REDIS); fi; \
+	echo "Testing on $${db:-SQLite} with $${redis_url:-no Redis (tasks in-process)}"; \
+	DATABASE_URL="$$db" REDIS_URL="$$redis_url" $(BIN)/python -m pytest
 
 test-pg: venv
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/unsc_tracker REDIS_URL=redis://127.0.0.1:6379/1 $(BIN)/python -m pytest
+	DATABASE_URL=$(LOCAL_PG) REDIS_URL=$(LOCAL_REDIS) $(BIN)/python -m pytest
 
 lint: venv
 	$(BIN)/ruff check .
