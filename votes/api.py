@@ -3,6 +3,7 @@ power. Views validate, call a service or the engine, and render."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import django_filters
@@ -381,40 +382,23 @@ class RecordedVoteSerializer(serializers.ModelSerializer):
             "source",
         ]
 
-    def _outcome(self, vote: RecordedVote) -> engine.Outcome:
-        if not hasattr(vote, "_engine_outcome"):
-            ballots = list(vote.ballots.all())
-            rule = engine.rule_for(
-                vote.voted_on,
-                [(b.member.code, b.member.permanent) for b in ballots],
-                engine.Matter(vote.matter),
-            )
-            vote._engine_outcome = engine.classify(  # type: ignore[attr-defined]
-                rule, {b.member.code: engine.Vote(b.vote) for b in ballots}
-            )
-        return vote._engine_outcome  # type: ignore[attr-defined,no-any-return]
-
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_draft(self, vote: RecordedVote) -> str | None:
         return vote.draft.slug if vote.draft_id else None
 
     @extend_schema_field(serializers.ChoiceField(choices=RESULTS))
     def get_outcome(self, vote: RecordedVote) -> str:
-        return self._outcome(vote).result.value
+        # The engine's reading, stored when the vote was recorded (votes are never edited).
+        return vote.outcome
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_vetoed_by(self, vote: RecordedVote) -> list[str]:
-        return list(self._outcome(vote).vetoed_by)
+        return vote.vetoed_by.split(",") if vote.vetoed_by else []
 
     @extend_schema_field(CountsSerializer)
     def get_counts(self, vote: RecordedVote) -> dict[str, int]:
-        o = self._outcome(vote)
-        return {
-            "yes": o.yes,
-            "no": o.no,
-            "abstain": o.abstain,
-            "not_participating": o.not_participating,
-        }
+        cast = Counter(b.vote for b in vote.ballots.all())  # prefetched by votes_for_api()
+        return {v: cast[v] for v in Vote.values}
 
 
 class RecordedVoteDetailSerializer(RecordedVoteSerializer):
