@@ -12,7 +12,7 @@ help:
 	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
 	@echo "make test              - the whole suite, on the local PostgreSQL and Redis if they answer, else SQLite"
 	@echo "make test-pg           - the suite on the local PostgreSQL and Redis"
-	@echo "make lint              - ruff check and format check"
+	@echo "make lint              - ruff check, format check and the import layers (import-linter)"
 	@echo "make typecheck         - mypy on the voting engine"
 	@echo "make migrations-check  - fail if a model change has no migration"
 	@echo "make web|worker|beat   - the production processes (as in docker-compose.yml)"
@@ -52,6 +52,7 @@ test-pg: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .

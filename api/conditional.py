@@ -1,16 +1,27 @@
-"""ETag and Last-Modified for the tally and projection, from the draft's state
-(``votes.projections.draft_state``): a 304 when the client's copy is current."""
+"""ETag and Last-Modified for responses computed from a versioned state (a draft's tally and
+projection): a 304 when the client's copy is current."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
 
 from django.utils.http import http_date, parse_etags
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from votes.projections import DraftState
+
+class Versioned(Protocol):
+    """What a conditional response is keyed on: a strong ETag and when it last changed."""
+
+    @property
+    def etag(self) -> str: ...
+
+    @property
+    def last_modified(self) -> dt.datetime: ...
 
 
-def matches(state: DraftState, request: Request) -> bool:
+def matches(state: Versioned, request: Request) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:
         return False
@@ -20,12 +31,12 @@ def matches(state: DraftState, request: Request) -> bool:
     return "*" in tags or state.etag in tags
 
 
-def stamp(state: DraftState, response: Response) -> Response:
+def stamp(state: Versioned, response: Response) -> Response:
     response["ETag"] = state.etag
     response["Last-Modified"] = http_date(state.last_modified.timestamp())
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
-def not_modified(state: DraftState) -> Response:
+def not_modified(state: Versioned) -> Response:
     return stamp(state, Response(status=304))

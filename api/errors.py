@@ -16,7 +16,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from votes.services import PositionConflict
+CONFLICT_CODES = frozenset({"stale_version"})
+"""Codes of validation errors that mean "someone changed it since you read it": a 409."""
+
+
+def _codes(error: DjangoValidationError) -> set[str]:
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors if e.code}
+    return {e.code for e in error.error_list if e.code}
 
 
 class Conflict(exceptions.APIException):
@@ -52,8 +59,8 @@ def error_body(detail: Any) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, PositionConflict):
-        exc = Conflict(detail=exc.message_dict)
+    if isinstance(exc, DjangoValidationError) and _codes(exc) & CONFLICT_CODES:
+        exc = Conflict(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

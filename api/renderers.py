@@ -7,7 +7,14 @@ import csv
 import io
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import BaseRenderer
+
+CSV_FORMAT = OpenApiParameter(
+    "format", OpenApiTypes.STR, enum=["json", "csv"], description="csv: every row, no pages."
+)
+"""The ``?format=`` parameter of the list endpoints that offer CSV, for their schema."""
 
 
 def _flatten(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Run from the project root:
 
-    .venv/bin/python bench/engine.py
+    .venv/bin/python bench/charter.py
 
 It measures, in one run, the median time of one ``project`` call for a contested 15-member
 draft, the median time of ``power_indices`` for the 15-member Council, and a 100,000-sample
@@ -45,7 +45,7 @@ def median_seconds(function: Callable[[], object], repetitions: int) -> float:
 
 
 def main() -> None:
-    from votes.engine import (
+    from charter import (
         PositionInput,
         Result,
         Rule,

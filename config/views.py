@@ -1,18 +1,7 @@
-"""Project-level pages: the home page and the health check."""
+"""Project-level views: the health check."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-
-from resolutions.models import Draft
-from votes.projections import with_projection_state
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    drafts = with_projection_state(
-        Draft.objects.select_related("regime").prefetch_related("sponsorships__member")
-    )
-    return render(request, "home.html", {"drafts": drafts})
+from django.http import HttpRequest, JsonResponse
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from config.optimistic import OptimisticLockForm
+from core.optimistic import OptimisticLockForm
 from members.models import Member, Term, validate_terms
 
 

@@ -9,8 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -57,28 +56,29 @@ class CouncilSerializer(serializers.Serializer):
     members = SeatedMemberSerializer(many=True)
 
 
-@extend_schema(
-    summary="The members seated on a day",
-    parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="Default: today.")],
-    responses=CouncilSerializer,
-)
-@api_view(["GET"])
-def members_list(request: Request) -> Response:
-    day = day_param(request)
-    members = Member.objects.seated_on(day).prefetch_related(
-        Prefetch("terms", queryset=Term.objects.covering(day), to_attr="terms_on_day")
+class CouncilOnDay(generics.GenericAPIView):
+    serializer_class = CouncilSerializer
+
+    @extend_schema(
+        summary="The members seated on a day",
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="Default: today.")],
     )
-    try:
-        seats = charter_seats(day)
-    except DjangoValidationError as error:
-        raise serializers.ValidationError({"on": error.messages}) from None
-    composition = Composition(day, tuple(members), *seats)
-    data = {
-        "on": day,
-        "seats": composition.seats,
-        "known": composition.known,
-        "complete": composition.complete,
-        "note": composition.describe(),
-        "members": composition.members,
-    }
-    return Response(CouncilSerializer(data).data)
+    def get(self, request: Request) -> Response:
+        day = day_param(request)
+        members = Member.objects.seated_on(day).prefetch_related(
+            Prefetch("terms", queryset=Term.objects.covering(day), to_attr="terms_on_day")
+        )
+        try:
+            seats = charter_seats(day)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"on": error.messages}) from None
+        composition = Composition(day, tuple(members), *seats)
+        data = {
+            "on": day,
+            "seats": composition.seats,
+            "known": composition.known,
+            "complete": composition.complete,
+            "note": composition.describe(),
+            "members": composition.members,
+        }
+        return Response(CouncilSerializer(data).data)

@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from votes.engine import charter_size_and_quota
+import charter
 
 CHARTER_IN_FORCE = dt.date(1945, 10, 24)
 
@@ -27,21 +27,14 @@ def charter_seats(day: dt.date) -> tuple[int, int]:
             f"{day.isoformat()} is before the Charter entered into force "
             f"({CHARTER_IN_FORCE.isoformat()}): there was no Security Council."
         )
-    return charter_size_and_quota(day)
-
-
-def _covering(day: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start__lte": day}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day})
-    )
+    return charter.charter_size_and_quota(day)
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
     def seated_on(self, day: dt.date) -> MemberQuerySet:
         """The members holding a seat on ``day`` (only those whose terms are known)."""
-        return self.filter(pk__in=Term.objects.filter(_covering(day)).values("member_id")).order_by(
-            "-permanent", "name"
-        )
+        seated = Term.objects.covering(day).values("member_id")
+        return self.filter(pk__in=seated).order_by("-permanent", "name")
 
     def by_code(self, code: str) -> Member:
         return self.get(code=code.strip().upper())
@@ -72,12 +65,14 @@ class Member(models.Model):
         return self.name
 
     def is_seated_on(self, day: dt.date) -> bool:
-        return self.terms.filter(_covering(day)).exists()
+        return self.terms.covering(day).exists()
 
 
 class TermQuerySet(models.QuerySet["Term"]):
     def covering(self, day: dt.date) -> TermQuerySet:
-        return self.filter(_covering(day))
+        """The terms that cover ``day``: begun on or before it, and not ended before it. The
+        same rule as :meth:`Term.covers`, in SQL."""
+        return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)))
 
 
 class Term(models.Model):
@@ -113,6 +108,7 @@ class Term(models.Model):
         validate_terms(member, [self])
 
     def covers(self, day: dt.date) -> bool:
+        """Whether this term covers ``day`` (both ends included; no end: still running)."""
         return self.start <= day and (self.end is None or self.end >= day)
 
     def overlaps(self, other: Term) -> bool:
@@ -236,6 +232,13 @@ class Composition:
             f"the Council on {self.day.isoformat()} is known for {self.known} of {self.seats} seats"
         )
 
+    def rule(self, matter: charter.Matter = charter.Matter.SUBSTANTIVE) -> charter.Rule:
+        """The voting rule of this Council: its members, their vetoes and the quota of its day.
+        A ValidationError when seats are missing, since a partial Council would give a wrong
+        quota of members and wrong vetoes."""
+        self.require_complete()
+        return charter.rule_for(self.day, [(m.code, m.permanent) for m in self.members], matter)
+
     def require_complete(self) -> None:
         """Refuse to treat the known members as the whole Council when seats are missing."""
         if not self.complete:
@@ -252,7 +255,5 @@ class CouncilCalendar:
         self._terms = list(Term.objects.select_related("member").order_by("start"))
 
     def seated(self, day: dt.date) -> list[Member]:
-        members = [
-            t.member for t in self._terms if t.start <= day and (t.end is None or t.end >= day)
-        ]
+        members = [t.member for t in self._terms if t.covers(day)]
         return sorted(members, key=lambda m: (not m.permanent, m.name))

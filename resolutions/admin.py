@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.urls import reverse
-from django.utils.html import format_html
 
-from config.optimistic import OptimisticLockForm
+from core.optimistic import OptimisticLockForm
 from resolutions.models import (
     Draft,
     DraftVersion,
@@ -15,7 +13,6 @@ from resolutions.models import (
     Sector,
     Sponsorship,
 )
-from votes.models import Position
 
 
 @admin.register(SanctionsRegime)
@@ -87,30 +84,6 @@ class ProvisionInline(admin.TabularInline):
     }
 
 
-class CurrentPositionInline(admin.TabularInline):
-    """The current position of each member; history and new entries are in Positions."""
-
-    model = Position
-    verbose_name_plural = "current positions (add or see history under Votes › Positions)"
-    extra = 0
-    can_delete = False
-    fields = ["member", "stance", "confidence", "as_of", "source", "entered_by", "created_at"]
-    readonly_fields = fields
-    show_change_link = True
-
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return (
-            super()
-            .get_queryset(request)
-            .current()
-            .select_related("member", "entered_by")
-            .order_by("-member__permanent", "member__name")
-        )
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
 @admin.register(Draft)
 class DraftAdmin(admin.ModelAdmin):
     form = OptimisticLockForm
@@ -125,9 +98,9 @@ class DraftAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "matter", "regime"]
     search_fields = ["symbol", "title", "versions__text", "notes"]
-    readonly_fields = ["slug", "created_at", "updated_at", "add_position_link"]
+    readonly_fields = ["slug", "created_at", "updated_at"]
     date_hierarchy = "circulated_on"
-    inlines = [SponsorshipInline, ProvisionInline, DraftVersionInline, CurrentPositionInline]
+    inlines = [SponsorshipInline, ProvisionInline, DraftVersionInline]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         return (
@@ -140,16 +113,6 @@ class DraftAdmin(admin.ModelAdmin):
     @admin.display(description="Sponsors")
     def sponsor_list(self, obj: Draft) -> str:
         return ", ".join(s.member.code for s in obj.sponsorships.all())
-
-    @admin.display(description="Positions")
-    def add_position_link(self, obj: Draft) -> str:
-        if not obj.pk:
-            return "-"
-        url = reverse("admin:votes_position_add") + f"?draft={obj.pk}"
-        history = reverse("admin:votes_position_changelist") + f"?draft__id__exact={obj.pk}"
-        return format_html(
-            '<a href="{}">Record a position</a> · <a href="{}">Full history</a>', url, history
-        )
 
 
 @admin.register(DraftVersion)

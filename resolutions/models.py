@@ -111,20 +111,13 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return f"{self.sector}: {self.get_kind_display().lower()} ({self.resolution.number})"
 
-    @property
-    def date(self) -> dt.date:
-        return self.resolution.adopted_on
-
 
 class DraftQuerySet(models.QuerySet["Draft"]):
-    def open(self) -> DraftQuerySet:
-        return self.filter(status__in=Draft.Status.open_values())
-
     def by_key(self, key: str | int) -> Draft:
         """The draft whose id, slug or symbol is ``key`` (``12``, ``s-2019-961``,
         ``S/2019/961``)."""
         text = str(key).strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return self.get(pk=int(text))
         if "/" in text:
             return self.get(symbol__iexact=text)

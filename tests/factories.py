@@ -1,5 +1,5 @@
 """Factories for the tests: members and their terms, regimes, sectors, drafts and positions;
-and a way to share one loaded seed between the tests of a module.
+(the seed itself is loaded once per module by the root conftest).
 
 Member codes are drawn from ``QAA``..``QZZ`` (skipping Qatar) so that they never clash with the
 seed's ISO3 codes when both are used in one test.
@@ -9,30 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import factory
-from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from members.models import Member, Term
 from resolutions.models import Draft, SanctionsRegime, Sector
 from votes.models import Position, Stance
-
-
-@contextmanager
-def seed_shared_by_tests(django_db_blocker: object) -> Iterator[None]:
-    """Load the seed once, inside a transaction rolled back at the end, for a module-scoped
-    fixture: loading it takes seconds, and each test's own ``db`` transaction nests inside this
-    one (as a savepoint), so every test still starts from the freshly loaded seed."""
-    from votes.seed import load_seed
-
-    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
-        load_seed()
-        yield
-        transaction.set_rollback(True)
 
 
 def _test_code(n: int) -> str:

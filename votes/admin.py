@@ -1,7 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 
+from resolutions.admin import DraftAdmin
+from resolutions.models import Draft
 from votes.models import Ballot, Position, Projection, RecordedVote
 from votes.services import PositionEntry, position_record, position_validate, recorded_vote_outcome
 
@@ -137,3 +141,48 @@ class ProjectionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return obj is None
+
+
+class CurrentPositionInline(admin.TabularInline):
+    """The current position of each member; history and new entries are in Positions."""
+
+    model = Position
+    verbose_name_plural = "current positions (add or see history under Votes › Positions)"
+    extra = 0
+    can_delete = False
+    fields = ["member", "stance", "confidence", "as_of", "source", "entered_by", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return (
+            super()
+            .get_queryset(request)
+            .current()
+            .select_related("member", "entered_by")
+            .order_by("-member__permanent", "member__name")
+        )
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+# The draft's page shows its current positions; they belong to this app, so the draft's admin
+# (in resolutions) is extended here rather than made to import votes.
+admin.site.unregister(Draft)
+
+
+@admin.register(Draft)
+class DraftWithPositionsAdmin(DraftAdmin):
+    inlines = [*DraftAdmin.inlines, CurrentPositionInline]
+    readonly_fields = [*DraftAdmin.readonly_fields, "add_position_link"]
+
+    @admin.display(description="Positions")
+    def add_position_link(self, obj: Draft) -> str:
+        if not obj.pk:
+            return "-"
+        url = reverse("admin:votes_position_add") + f"?draft={obj.pk}"
+        history = reverse("admin:votes_position_changelist") + f"?draft__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">Record a position</a> · <a href="{}">Full history</a>', url, history
+        )

@@ -10,36 +10,36 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+import charter
 from members.models import Member
 from resolutions.models import Draft
-from votes import engine
 
 
 class Stance(models.TextChoices):
     """A member's expected vote; the values are the engine's ``Stance`` values."""
 
-    YES = engine.Stance.YES, "Yes"
-    LEANING_YES = engine.Stance.LEANING_YES, "Leaning yes"
-    UNDECIDED = engine.Stance.UNDECIDED, "Undecided"
-    LEANING_NO = engine.Stance.LEANING_NO, "Leaning no"
-    NO = engine.Stance.NO, "No"
-    ABSTAIN = engine.Stance.ABSTAIN, "Abstain"
-    NOT_PARTICIPATING = engine.Stance.NOT_PARTICIPATING, "Not participating"
+    YES = charter.Stance.YES, "Yes"
+    LEANING_YES = charter.Stance.LEANING_YES, "Leaning yes"
+    UNDECIDED = charter.Stance.UNDECIDED, "Undecided"
+    LEANING_NO = charter.Stance.LEANING_NO, "Leaning no"
+    NO = charter.Stance.NO, "No"
+    ABSTAIN = charter.Stance.ABSTAIN, "Abstain"
+    NOT_PARTICIPATING = charter.Stance.NOT_PARTICIPATING, "Not participating"
 
 
 class Vote(models.TextChoices):
     """A ballot as cast; the values are the engine's ``Vote`` values."""
 
-    YES = engine.Vote.YES, "Yes"
-    NO = engine.Vote.NO, "No"
-    ABSTAIN = engine.Vote.ABSTAIN, "Abstain"
-    NOT_PARTICIPATING = engine.Vote.NOT_PARTICIPATING, "Not participating"
+    YES = charter.Vote.YES, "Yes"
+    NO = charter.Vote.NO, "No"
+    ABSTAIN = charter.Vote.ABSTAIN, "Abstain"
+    NOT_PARTICIPATING = charter.Vote.NOT_PARTICIPATING, "Not participating"
 
 
 class Outcome(models.TextChoices):
-    ADOPTED = engine.Result.ADOPTED, "Adopted"
-    VETOED = engine.Result.VETOED, "Vetoed"
-    FAILED = engine.Result.FAILED, "Failed"
+    ADOPTED = charter.Result.ADOPTED, "Adopted"
+    VETOED = charter.Result.VETOED, "Vetoed"
+    FAILED = charter.Result.FAILED, "Failed"
 
 
 class AppendOnlyError(ValidationError):
@@ -121,8 +121,8 @@ class Position(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.member.code}: {self.get_stance_display()} ({self.as_of.isoformat()})"
 
-    def as_engine_input(self) -> engine.PositionInput:
-        return engine.PositionInput(engine.Stance(self.stance), float(self.confidence))
+    def as_engine_input(self) -> charter.PositionInput:
+        return charter.PositionInput(charter.Stance(self.stance), float(self.confidence))
 
 
 class RecordedVote(AppendOnlyModel):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
@@ -16,18 +18,20 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+import charter
 from members.models import Composition
 from resolutions.models import Draft
-from votes import engine
 from votes.models import Position, Projection
 
+log = logging.getLogger(__name__)
 
-def stance_table() -> Mapping[engine.Stance, engine.VoteProbabilities]:
+
+def stance_table() -> Mapping[charter.Stance, charter.VoteProbabilities]:
     """The stance-to-probabilities table: the engine's default unless settings override it."""
     override = getattr(settings, "VOTE_STANCE_TABLE", None)
     if override:
-        return engine.stance_table_from_mapping(override)
-    return engine.DEFAULT_STANCE_TABLE
+        return charter.stance_table_from_mapping(override)
+    return charter.DEFAULT_STANCE_TABLE
 
 
 def draft_composition(draft: Draft) -> Composition:
@@ -36,44 +40,39 @@ def draft_composition(draft: Draft) -> Composition:
     return Composition.on(draft.council_date or timezone.localdate())
 
 
-def draft_rule(draft: Draft) -> engine.Rule:
-    composition = draft_composition(draft)
-    composition.require_complete()
-    return engine.rule_for(
-        composition.day,
-        [(m.code, m.permanent) for m in composition.members],
-        engine.Matter(draft.matter),
-    )
+def draft_rule(draft: Draft) -> charter.Rule:
+    """The voting rule of the Council that decides the draft."""
+    return draft_composition(draft).rule(charter.Matter(draft.matter))
 
 
-def current_positions(draft: Draft) -> dict[str, engine.PositionInput]:
+def current_positions(draft: Draft) -> dict[str, charter.PositionInput]:
     positions = Position.objects.filter(draft=draft).current().select_related("member")
     return {p.member.code: p.as_engine_input() for p in positions}
 
 
 def _rule_and_positions(
     draft: Draft, overrides: Mapping[str, str] | None = None
-) -> tuple[engine.Rule, dict[str, engine.PositionInput]]:
+) -> tuple[charter.Rule, dict[str, charter.PositionInput]]:
     rule = draft_rule(draft)
     positions = {code: p for code, p in current_positions(draft).items() if code in rule.members}
     if overrides:
         try:
-            positions = engine.apply_overrides(rule, positions, overrides)
-        except engine.EngineError as error:
+            positions = charter.apply_overrides(rule, positions, overrides)
+        except charter.EngineError as error:
             raise ValidationError({"overrides": str(error)}) from None
     return rule, positions
 
 
-def draft_tally(draft: Draft) -> engine.Tally:
+def draft_tally(draft: Draft) -> charter.Tally:
     """Who stands where on the draft, and the outcome if it were voted now."""
-    return engine.tally(*_rule_and_positions(draft))
+    return charter.tally(*_rule_and_positions(draft))
 
 
-def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> engine.Analysis:
+def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> charter.Analysis:
     """Tally, projection, pivotal members and closest path for the draft as it stands, or
     under ``overrides`` (ISO3 -> stance) without writing anything."""
     rule, positions = _rule_and_positions(draft, overrides)
-    return engine.analyse(rule, positions, stance_table())
+    return charter.analyse(rule, positions, stance_table())
 
 
 def projection_refresh(*, draft_id: int) -> Projection | None:
@@ -90,7 +89,7 @@ def projection_refresh(*, draft_id: int) -> Projection | None:
         if (
             latest is not None
             and latest.fingerprint == analysis.projection.fingerprint
-            and latest.model_version == engine.MODEL_VERSION
+            and latest.model_version == charter.MODEL_VERSION
         ):
             latest.checked_at = now
             latest.save(update_fields=["checked_at"])
@@ -101,7 +100,7 @@ def projection_refresh(*, draft_id: int) -> Projection | None:
             computed_at=now,
             checked_at=now,
             fingerprint=projection.fingerprint,
-            model_version=engine.MODEL_VERSION,
+            model_version=charter.MODEL_VERSION,
             p_adopted=projection.p_adopted,
             p_vetoed=projection.p_vetoed,
             p_failed=projection.p_failed,
@@ -135,7 +134,7 @@ def stale_drafts() -> QuerySet[Draft]:
     return with_projection_state(Draft.objects.filter(positions__isnull=False).distinct()).filter(
         Q(projection_checked_at__isnull=True)
         | Q(last_change_at__gt=F("projection_checked_at"))
-        | ~Q(projection_model_version=engine.MODEL_VERSION)
+        | ~Q(projection_model_version=charter.MODEL_VERSION)
     )
 
 
@@ -223,17 +222,54 @@ def draft_state(key: str | int, kind: str) -> DraftState:
     checked_at = _moment(checked)
     stale = (projection_id is None and position_id is not None) or (
         projection_id is not None
-        and (checked_at is None or changed > checked_at or model_version != engine.MODEL_VERSION)
+        and (checked_at is None or changed > checked_at or model_version != charter.MODEL_VERSION)
     )
     return DraftState(f'"{digest}"', last, draft_id, projection_id, stale)
 
 
-def latest_projection(draft: Draft, *, repair: bool = True) -> tuple[Projection | None, bool]:
-    """The draft's latest projection and whether it is stale. With ``repair``, a stale or
-    missing projection is recomputed on the spot (the periodic job does the same)."""
-    state = draft_state(draft.pk, "projection")
-    if state.projection_stale and repair:
-        projection_refresh(draft_id=draft.pk)
-        state = draft_state(draft.pk, "projection")
-    projection = Projection.objects.filter(pk=state.projection_id).first()
-    return projection, state.projection_stale
+REFRESH_PENDING_SECONDS = 60
+"""How long a sent refresh keeps others for the same draft from being sent: the task clears
+the mark when it starts, so this only matters when a task is lost (the periodic job repairs)."""
+
+
+def _pending_key(draft_id: int) -> str:
+    return f"projection-refresh-pending:{draft_id}"
+
+
+def projection_refresh_on_commit(draft_id: int) -> None:
+    """Have ``draft_id``'s projection refreshed once the current transaction commits (at
+    once outside a transaction)."""
+    transaction.on_commit(lambda: projection_refresh_enqueue(draft_id))
+
+
+def projection_refresh_enqueue(draft_id: int) -> bool:
+    """Send the refresh task, once: while one is waiting for a worker, asking again sends
+    nothing (fifteen positions saved in one transaction, or many readers of a stale
+    projection, send one task). If the broker or the cache cannot be reached, log it and leave
+    the projection stale for the periodic job to repair: a saved position never fails for want
+    of a broker. Returns whether a task was sent."""
+    from votes.tasks import refresh_draft_projection
+
+    try:
+        if not cache.add(_pending_key(draft_id), 1, timeout=REFRESH_PENDING_SECONDS):
+            return False
+    except Exception as error:  # the cache is down: send anyway, the task is idempotent
+        log.warning("Projection refresh dedup unavailable (%s); sending anyway.", error)
+    try:
+        refresh_draft_projection.apply_async(args=[draft_id], retry=False)
+    except Exception as error:
+        log.warning(
+            "Projection refresh for draft %s not enqueued (%s); it stays stale.", draft_id, error
+        )
+        projection_refresh_started(draft_id)
+        return False
+    return True
+
+
+def projection_refresh_started(draft_id: int) -> None:
+    """Clear the "refresh waiting" mark as a refresh starts, so that any change committed
+    from now on sends a task of its own."""
+    try:
+        cache.delete(_pending_key(draft_id))
+    except Exception as error:
+        log.warning("Could not clear the refresh mark of draft %s (%s).", draft_id, error)

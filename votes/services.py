@@ -13,15 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+import charter
 from members.models import Composition, Member
 from resolutions.models import Draft
-from votes import engine
 from votes.models import Ballot, Position, RecordedVote, Stance, Vote
-from votes.refresh import schedule_projection_refresh
+from votes.projections import projection_refresh_on_commit
 
 
 class PositionConflict(ValidationError):
-    """The position an editor meant to replace is no longer the current one."""
+    """The position an editor meant to replace is no longer the current one (its error code,
+    ``stale_version``, makes the API answer 409)."""
 
 
 def member_from_code(code: str, *, field: str = "member") -> Member:
@@ -90,7 +91,7 @@ def positions_record(
     created = []
     for entry in entries:
         created.append(_position_create(draft, entry, entered_by))
-    schedule_projection_refresh(draft.pk)
+    projection_refresh_on_commit(draft.pk)
     return created
 
 
@@ -120,8 +121,11 @@ def _position_create(
             now = f"position {current.pk}" if current else "no position"
             raise PositionConflict(
                 {
-                    "supersedes": f"{entry.member}'s current position on this draft is {now}, "
-                    f"not {entry.supersedes}: another editor changed it. Reload and try again."
+                    "supersedes": ValidationError(
+                        f"{entry.member}'s current position on this draft is {now}, not "
+                        f"{entry.supersedes}: another editor changed it. Reload and try again.",
+                        code="stale_version",
+                    )
                 }
             )
     position = Position(
@@ -160,7 +164,7 @@ def recorded_vote_create(
         _check_vote_fits_draft(draft, voted_on, resolution_number)
     try:
         composition = Composition.on(voted_on)
-        composition.require_complete()
+        rule = composition.rule(charter.Matter(matter))
     except ValidationError as error:
         raise ValidationError({"voted_on": error.messages}) from None
     seated = {m.code: m for m in composition.members}
@@ -180,12 +184,7 @@ def recorded_vote_create(
         )
     if errors:
         raise ValidationError({"ballots": errors})
-    rule = engine.rule_for(
-        voted_on,
-        [(m.code, m.permanent) for m in composition.members],
-        engine.Matter(matter),
-    )
-    outcome = engine.classify(rule, {code: engine.Vote(vote) for code, vote in given.items()})
+    outcome = charter.classify(rule, {code: charter.Vote(vote) for code, vote in given.items()})
     recorded = RecordedVote(
         outcome=outcome.result.value,
         vetoed_by=",".join(outcome.vetoed_by),
@@ -227,29 +226,29 @@ def _check_vote_fits_draft(draft: Draft, voted_on: dt.date, resolution_number: i
 
 
 def _draft_record_vote(
-    draft: Draft, voted_on: dt.date, result: engine.Result, resolution_number: int | None
+    draft: Draft, voted_on: dt.date, result: charter.Result, resolution_number: int | None
 ) -> None:
     """The draft's status and vote date follow its recorded vote."""
     draft.vote_on = voted_on
     draft.status = {
-        engine.Result.ADOPTED: Draft.Status.ADOPTED,
-        engine.Result.VETOED: Draft.Status.VETOED,
-        engine.Result.FAILED: Draft.Status.FAILED,
+        charter.Result.ADOPTED: Draft.Status.ADOPTED,
+        charter.Result.VETOED: Draft.Status.VETOED,
+        charter.Result.FAILED: Draft.Status.FAILED,
     }[result]
     fields = ["vote_on", "status", "updated_at"]
-    if result is engine.Result.ADOPTED and resolution_number:
+    if result is charter.Result.ADOPTED and resolution_number:
         draft.resolution_number = resolution_number
         fields.append("resolution_number")
     draft.full_clean(exclude=["slug"])
     draft.save(update_fields=fields)
 
 
-def recorded_vote_outcome(recorded: RecordedVote) -> engine.Outcome:
+def recorded_vote_outcome(recorded: RecordedVote) -> charter.Outcome:
     """The engine's reading of a recorded vote, from its ballots and the rule of its day."""
     ballots = list(recorded.ballots.all())
-    rule = engine.rule_for(
+    rule = charter.rule_for(
         recorded.voted_on,
         [(b.member.code, b.member.permanent) for b in ballots],
-        engine.Matter(recorded.matter),
+        charter.Matter(recorded.matter),
     )
-    return engine.classify(rule, {b.member.code: engine.Vote(b.vote) for b in ballots})
+    return charter.classify(rule, {b.member.code: charter.Vote(b.vote) for b in ballots})

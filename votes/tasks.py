@@ -1,4 +1,5 @@
-"""Celery tasks: thin wrappers that take ids, call a service, and retry on failure."""
+"""Celery tasks of the votes app: thin wrappers that take ids, call a service, and retry on
+failure."""
 
 from __future__ import annotations
 
@@ -20,14 +21,15 @@ log = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=6,
 )
-def projection_refresh(draft_id: int) -> dict[str, object]:
+def refresh_draft_projection(draft_id: int) -> dict[str, object]:
     """Recompute one draft's projection; idempotent (skips when nothing changed)."""
+    projections.projection_refresh_started(draft_id)
     created = projections.projection_refresh(draft_id=draft_id)
     return {"draft_id": draft_id, "changed": created is not None}
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=3)
-def projections_refresh_stale() -> list[int]:
+def refresh_stale_projections() -> list[int]:
     """The periodic repair: refresh every projection that is missing or out of date."""
     refreshed = []
     for draft_id in projections.stale_drafts().values_list("pk", flat=True):

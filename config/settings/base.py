@@ -211,7 +211,7 @@ LOGGING = {
 PROJECTION_REFRESH_INTERVAL_SECONDS = env.int("PROJECTION_REFRESH_INTERVAL_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "refresh-stale-projections": {
-        "task": "votes.tasks.projections_refresh_stale",
+        "task": "votes.tasks.refresh_stale_projections",
         "schedule": float(PROJECTION_REFRESH_INTERVAL_SECONDS),
     },
 }

@@ -13,7 +13,6 @@ from django.core.management import call_command
 
 from members.models import Composition
 from resolutions.models import Draft, Measure
-from tests.factories import seed_shared_by_tests
 from votes.models import Position, RecordedVote
 from votes.seed import load_seed
 
@@ -66,17 +65,6 @@ def test_the_load_seed_command_prints_what_it_created_then_that_nothing_changed(
     assert first.getvalue() == _expected_first_report() + "\n"
     assert "81 terms" in first.getvalue() and "12 recorded votes" in first.getvalue()
     assert second.getvalue() == "Seed already loaded: nothing changed.\n"
-
-
-@pytest.fixture(scope="class")
-def _seed_for_class(django_db_setup, django_db_blocker):
-    with seed_shared_by_tests(django_db_blocker):
-        yield
-
-
-@pytest.fixture
-def seeded(_seed_for_class, db):
-    """The seed, loaded once for the class; each test's own changes are rolled back."""
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from votes.services import (
     recorded_vote_create,
     recorded_vote_outcome,
 )
-from votes.tasks import projection_refresh
+from votes.tasks import refresh_draft_projection
 
 MARCH_2021 = dt.date(2021, 3, 1)
 
@@ -215,7 +215,7 @@ def test_fifteen_positions_saved_together_refresh_the_projection_once(
     ]
 
     with (
-        mock.patch.object(projection_refresh, "apply_async") as sent,
+        mock.patch.object(refresh_draft_projection, "apply_async") as sent,
         django_capture_on_commit_callbacks(execute=True),
     ):
         positions_record(draft=draft_of_march_2021, entries=entries)
@@ -229,7 +229,7 @@ def test_fifteen_positions_recorded_one_by_one_in_a_transaction_refresh_once(
     draft_of_march_2021, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(projection_refresh, "apply_async") as sent,
+        mock.patch.object(refresh_draft_projection, "apply_async") as sent,
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
@@ -244,7 +244,7 @@ def test_a_refused_position_schedules_no_refresh(
     draft_of_march_2021, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(projection_refresh, "apply_async") as sent,
+        mock.patch.object(refresh_draft_projection, "apply_async") as sent,
         django_capture_on_commit_callbacks(execute=True),
     ):
         _refused(draft_of_march_2021, code="BEL")

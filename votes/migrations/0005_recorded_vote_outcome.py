@@ -4,7 +4,7 @@ only: it is a schema change, not an edit of history.)"""
 
 from django.db import migrations, models
 
-from votes import engine
+import charter
 
 
 def backfill(apps, schema_editor):
@@ -16,12 +16,12 @@ def backfill(apps, schema_editor):
         )
     for vote in recorded_vote.objects.prefetch_related("ballots__member"):
         ballots = list(vote.ballots.all())
-        rule = engine.rule_for(
+        rule = charter.rule_for(
             vote.voted_on,
             [(b.member.code, b.member.permanent) for b in ballots],
-            engine.Matter(vote.matter),
+            charter.Matter(vote.matter),
         )
-        outcome = engine.classify(rule, {b.member.code: engine.Vote(b.vote) for b in ballots})
+        outcome = charter.classify(rule, {b.member.code: charter.Vote(b.vote) for b in ballots})
         recorded_vote.objects.filter(pk=vote.pk).update(
             outcome=outcome.result.value, vetoed_by=",".join(outcome.vetoed_by)
         )

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+import charter
 from members.models import Composition
-from votes import engine
 from votes.management.commands._common import as_json, command_error, parse_day
 
 
@@ -23,14 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = parse_day(options["date"]) or timezone.localdate()
+        matter = charter.Matter.PROCEDURAL if options["procedural"] else charter.Matter.SUBSTANTIVE
         try:
             composition = Composition.on(day)
-            composition.require_complete()
+            rule = composition.rule(matter)
         except ValidationError as error:
             raise command_error(error) from None
-        matter = engine.Matter.PROCEDURAL if options["procedural"] else engine.Matter.SUBSTANTIVE
-        rule = engine.rule_for(day, [(m.code, m.permanent) for m in composition.members], matter)
-        indices = engine.power_indices(rule)
+        indices = charter.power_indices(rule)
         names = {m.code: m.name for m in composition.members}
         if options["json"]:
             self.stdout.write(

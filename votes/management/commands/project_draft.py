@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from votes import engine
+import charter
 from votes.management.commands._common import as_json, command_error, draft_from_key, percent
 from votes.projections import draft_analysis, draft_composition
 
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         self._print(draft, composition.describe(), overrides, analysis)
 
     def _print(
-        self, draft: Any, council: str, overrides: dict[str, str], analysis: engine.Analysis
+        self, draft: Any, council: str, overrides: dict[str, str], analysis: charter.Analysis
     ) -> None:
         out = self.stdout.write
         tally, projection = analysis.tally, analysis.projection
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             out("What if: " + ", ".join(f"{c}={s}" for c, s in overrides.items()))
         out("")
         out(self.style.MIGRATE_HEADING("Tally"))
-        for stance in engine.Stance:
+        for stance in charter.Stance:
             out(f"  {stance.value:<18} {tally.counts[stance]:>2}")
         opposed = ", ".join(tally.permanent_opposed) or "none"
         out(f"  Permanent members opposed (no or leaning no): {opposed}")

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+import charter
 from members.models import Composition, Member
-from votes import engine
 from votes.management.commands._common import as_json, command_error, draft_from_key, parse_day
 from votes.models import RecordedVote
 from votes.services import recorded_vote_outcome
@@ -78,15 +78,15 @@ class Command(BaseCommand):
             raise CommandError(f"{draft} has no recorded vote.")
         return recorded
 
-    def _hypothetical(self, day: dt.date, options: dict[str, Any]) -> engine.Outcome:
+    def _hypothetical(self, day: dt.date, options: dict[str, Any]) -> charter.Outcome:
         try:
             composition = Composition.on(day)
             composition.require_complete()
         except ValidationError as error:
             raise command_error(error) from None
         seated = {m.code for m in composition.members}
-        ballots: dict[str, engine.Vote] = {}
-        for vote in (engine.Vote.YES, engine.Vote.NO, engine.Vote.ABSTAIN):
+        ballots: dict[str, charter.Vote] = {}
+        for vote in (charter.Vote.YES, charter.Vote.NO, charter.Vote.ABSTAIN):
             for code in _codes(options[vote.value]):
                 if code not in seated:
                     member = Member.objects.filter(code=code).first()
@@ -95,6 +95,6 @@ class Command(BaseCommand):
                 if code in ballots:
                     raise CommandError(f"{code} is given two votes.")
                 ballots[code] = vote
-        matter = engine.Matter.PROCEDURAL if options["procedural"] else engine.Matter.SUBSTANTIVE
-        rule = engine.rule_for(day, [(m.code, m.permanent) for m in composition.members], matter)
-        return engine.classify(rule, ballots)
+        matter = charter.Matter.PROCEDURAL if options["procedural"] else charter.Matter.SUBSTANTIVE
+        rule = composition.rule(matter)
+        return charter.classify(rule, ballots)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from votes.engine import (
+from charter import (
     EngineError,
     Matter,
     Result,
@@ -31,7 +31,7 @@ from votes.engine import (
     rule_for,
 )
 
-ENGINE_DIR = Path(__file__).resolve().parents[2] / "votes" / "engine"
+ENGINE_DIR = Path(__file__).resolve().parents[2] / "charter"
 
 FAST = settings(
     max_examples=150,
@@ -374,17 +374,17 @@ def test_classify_counts_rejects_inconsistent_counts(
 
 def test_the_engine_imports_no_django() -> None:
     code = (
-        "import sys, votes.engine\n"
+        "import sys, charter\n"
         "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
         "print('loaded:' + ','.join(loaded))\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=ENGINE_DIR.parents[1],
+        cwd=ENGINE_DIR.parent,
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONPATH": str(ENGINE_DIR.parents[1]), "PATH": ""},
+        env={"PYTHONPATH": str(ENGINE_DIR.parent), "PATH": ""},
     )
     assert completed.stdout.strip() == "loaded:"
 

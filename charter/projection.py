@@ -296,12 +296,6 @@ def yes_tables(rule: Rule, ordered: list[VoteProbabilities]) -> tuple[list[float
     return clear, blocked
 
 
-def p_adopted_of(rule: Rule, ordered: list[VoteProbabilities]) -> float:
-    """Probability of adoption only (for callers that need many of them, e.g. pivotality)."""
-    clear, _ = yes_tables(rule, ordered)
-    return math.fsum(clear[rule.quota :])
-
-
 def projection_from_ordered(
     rule: Rule, ordered: list[VoteProbabilities], fingerprint: str
 ) -> Projection:
@@ -358,19 +352,6 @@ def complete_positions(
         if not isinstance(position, PositionInput):
             raise EngineError(f"{code}: expected a PositionInput, got {position!r}")
     return {code: positions.get(code, UNKNOWN_POSITION) for code in rule.members}
-
-
-def fingerprint_of(
-    rule: Rule,
-    positions: Mapping[str, PositionInput],
-    table: Mapping[Stance, VoteProbabilities],
-) -> str:
-    """sha256 of a canonical JSON of the model version, rule, complete positions and table.
-
-    Mapping order does not matter, and leaving a member out gives the same fingerprint as
-    giving it as undecided with confidence 0, because both give the same projection.
-    """
-    return _fingerprint_complete(rule, complete_positions(rule, positions), table)
 
 
 def _fingerprint_complete(

@@ -11,8 +11,8 @@ from math import factorial
 import pytest
 from hypothesis import given, settings
 
-from tests.votes.test_engine_rule import CODES, council_2019, rules
-from votes.engine import Matter, PowerIndex, Rule, power_indices
+from charter import Matter, PowerIndex, Rule, power_indices
+from tests.charter.test_rule import CODES, council_2019, rules
 
 POWER_EXAMPLES = settings(max_examples=60, deadline=None, database=None)
 

@@ -10,15 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.votes.test_engine_projection import dprk_2019_positions, rules_with_probabilities
-from tests.votes.test_engine_rule import (
-    ELECTED_2019,
-    FAST,
-    PERMANENT_2019,
-    council_2019,
-    rules,
-)
-from votes.engine import (
+from charter import (
     Change,
     EngineError,
     PositionInput,
@@ -37,7 +29,15 @@ from votes.engine import (
     project_probabilities,
     vote_probabilities,
 )
-from votes.engine.pivotal import FIRM_STANCES
+from charter.pivotal import FIRM_STANCES
+from tests.charter.test_projection import dprk_2019_positions, rules_with_probabilities
+from tests.charter.test_rule import (
+    ELECTED_2019,
+    FAST,
+    PERMANENT_2019,
+    council_2019,
+    rules,
+)
 
 CHOICES = (Vote.YES, Vote.NO, Vote.ABSTAIN)
 

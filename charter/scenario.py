@@ -24,7 +24,7 @@ def apply_overrides(
 
     ``overrides`` maps an ISO3 code to a stance value; the vote values ``"yes"``, ``"no"``,
     ``"abstain"`` and ``"not_participating"`` are stances too. A code not seated under the rule
-    raises :class:`~votes.engine.rule.UnknownMember`; a value that is not a stance raises
+    raises :class:`~charter.rule.UnknownMember`; a value that is not a stance raises
     ``EngineError`` naming the code and listing the valid stances. ``positions`` is not
     changed: a new dict is returned.
     """

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from votes.engine import Matter, Outcome, Result, charter_size_and_quota, classify_counts
+from charter import Matter, Outcome, Result, charter_size_and_quota, classify_counts
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 OUTCOMES_CSV = DATA / "unsc_outcomes_1946_2022.csv"

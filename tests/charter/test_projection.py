@@ -11,14 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.votes.test_engine_rule import (
-    ELECTED_2019,
-    FAST,
-    PERMANENT_2019,
-    council_2019,
-    rules,
-)
-from votes.engine import (
+from charter import (
     DEFAULT_STANCE_TABLE,
     EngineError,
     Matter,
@@ -35,6 +28,13 @@ from votes.engine import (
     stance_table_from_mapping,
     tally,
     vote_probabilities,
+)
+from tests.charter.test_rule import (
+    ELECTED_2019,
+    FAST,
+    PERMANENT_2019,
+    council_2019,
+    rules,
 )
 
 TOLERANCE = 1e-9

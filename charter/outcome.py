@@ -73,8 +73,8 @@ def classify(rule: Rule, ballots: Mapping[str, Vote]) -> Outcome:
     """Classify a vote from per-member ballots.
 
     Members of the rule that have no ballot did not participate. A code that is not seated
-    under the rule raises :class:`~votes.engine.rule.UnknownMember`; a value that is not a
-    :class:`~votes.engine.rule.Vote` (or its string value) raises ``EngineError``.
+    under the rule raises :class:`~charter.rule.UnknownMember`; a value that is not a
+    :class:`~charter.rule.Vote` (or its string value) raises ``EngineError``.
     """
     counts = dict.fromkeys(Vote, 0)
     permanent_no: list[str] = []

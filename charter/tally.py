@@ -3,7 +3,7 @@
 A tally counts stances; it does not guess. Its ``outcome_if_held_now`` counts only firm
 positions (yes, no, abstain): a member leaning one way or undecided is counted as not
 participating, because nothing it has said commits its vote. Probabilities are the business
-of :mod:`votes.engine.projection`.
+of :mod:`charter.projection`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class PositionInput:
     """A member's stance on a draft and how sure we are that it will vote that way.
 
     ``confidence`` is in [0, 1]: 1 means the member will vote as its stance says, 0 means we
-    know nothing beyond "undecided" (see :func:`votes.engine.projection.vote_probabilities`).
+    know nothing beyond "undecided" (see :func:`charter.projection.vote_probabilities`).
     """
 
     stance: Stance
@@ -99,7 +99,7 @@ def tally(rule: Rule, positions: Mapping[str, PositionInput | Stance]) -> Tally:
 
     Members without a position count as undecided. ``permanent_opposed`` lists, in seating
     order, the permanent members whose stance is no or leaning no. A code not seated under the
-    rule raises :class:`~votes.engine.rule.UnknownMember`.
+    rule raises :class:`~charter.rule.UnknownMember`.
     """
     for code in positions:
         rule.require_member(code)
