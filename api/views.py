@@ -8,7 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-EXAMPLE_KEY = "s-2019-961"
+EXAMPLE_KEY = "dprk-relief-2019"
+"""The seed's December 2019 Russian–Chinese DPRK draft."""
 
 
 @extend_schema(summary="The endpoints of the API", responses={200: dict[str, str]})

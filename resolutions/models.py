@@ -220,8 +220,13 @@ class Draft(models.Model):
         return reverse("api:draft", kwargs={"key": self.slug})
 
     def _derived_slug(self) -> str:
+        """A numbered draft is named by its symbol (``s-2019-961``). An unnumbered one keeps
+        the slug it was given (the seed names the December 2019 DPRK draft
+        ``dprk-relief-2019``), else takes ``draft-<id>``."""
         if self.symbol:
             return slugify(self.symbol.replace("/", "-").replace(".", "-"))
+        if self.slug and not self.slug.startswith("pending-"):
+            return self.slug
         if self.pk:
             return f"draft-{self.pk}"
         return ""

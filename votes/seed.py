@@ -153,6 +153,7 @@ def _load_drafts(report: SeedReport) -> None:
         draft = Draft.objects.filter(**lookup).first()
         if draft is None:
             draft = Draft(
+                slug="" if item["symbol"] else item["key"],
                 symbol=item["symbol"],
                 title=item["title"],
                 regime=regime,

@@ -181,9 +181,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "UN Security Council sanctions tracker API",
     "DESCRIPTION": (
-        "Tallies, exact projections and recorded votes on Security Council sanctions drafts. "
-        "Authenticate with 'Authorization: Token <key>' (REST clients) or a session (browsers, "
-        "with CSRF). Errors are JSON: {detail, errors: [{field, message}]}."
+        "Tallies, exact projections and recorded votes on Security Council sanctions drafts.\n\n"
+        "Authenticate with the header `Authorization: Token <your token>` (REST clients; the "
+        "Authorize button takes the whole value `Token <your token>`) or a session (browsers, "
+        "with CSRF). Errors are JSON: `{detail, errors: [{field, message}]}`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

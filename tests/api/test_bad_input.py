@@ -464,7 +464,7 @@ def test_rejected_writes_leave_no_recorded_vote_behind(seeded: None, editor_clie
         ("votes/", {"page_size": "false", "format": "csv"}, "page_size"),
         ("drafts/", {"format": ""}, "format"),
         ("drafts/", {"format": "xml"}, "format"),
-        ("drafts/draft-1/positions/", {"history": ""}, "history"),
+        ("drafts/dprk-relief-2019/positions/", {"history": ""}, "history"),
     ],
 )
 def test_a_typed_parameter_given_empty_or_wrong_is_a_400_naming_it(

@@ -46,7 +46,7 @@ def test_root_lists_every_endpoint_as_an_absolute_link(seeded: None, analyst_cli
         "scenarios", "positions", "votes", "power_indices", "schema", "docs",
     }  # fmt: skip
     assert body["drafts"] == "http://testserver/api/v1/drafts/"
-    assert body["tally"] == "http://testserver/api/v1/drafts/s-2019-961/tally/"
+    assert body["tally"] == "http://testserver/api/v1/drafts/dprk-relief-2019/tally/"
     assert body["power_indices"] == "http://testserver/api/v1/power-indices/"
     for name, link in body.items():
         if name == "scenarios":  # POST only

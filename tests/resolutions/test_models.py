@@ -199,3 +199,16 @@ def test_a_sector_export_value_with_a_source_is_kept():
 
     assert Sector.objects.get(pk=sector.pk).estimated_annual_export_usd == 1_000_000
     assert Sector.objects.filter(pk=without_value.pk).exists()
+
+
+def test_an_unnumbered_draft_keeps_the_slug_it_was_given_until_it_gets_a_symbol(db):
+    draft = DraftFactory(symbol=None, slug="dprk-relief-2019")
+
+    draft.title = "Renamed"
+    draft.save()
+    assert Draft.objects.get(pk=draft.pk).slug == "dprk-relief-2019"
+    assert Draft.objects.by_key("dprk-relief-2019") == draft
+
+    draft.symbol = "S/2030/1"
+    draft.save()
+    assert Draft.objects.get(pk=draft.pk).slug == "s-2030-1"

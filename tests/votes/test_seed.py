@@ -89,7 +89,7 @@ class TestTheLoadedSeed:
         provisions = {(p.sector.slug, p.action) for p in dprk_2019.provisions.all()}
 
         assert dprk_2019.symbol is None
-        assert dprk_2019.slug == f"draft-{dprk_2019.pk}"
+        assert dprk_2019.slug == "dprk-relief-2019"
         assert provisions == {
             ("statues", "lift"),
             ("seafood", "lift"),
