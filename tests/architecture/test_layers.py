@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["config", "votes", "resolutions", "members", "api", "core", "charter"]
+PACKAGES = ["config", "votes", "resolutions", "members", "api", "core", "web", "charter"]
 
 
 def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
