@@ -114,6 +114,9 @@ def test_the_app_runs_as_its_role_and_records_positions(app_role: tuple[str, str
 def test_the_apps_role_cannot_truncate_or_touch_the_append_only_triggers(
     app_role: tuple[str, str],
 ):
+    from votes.seed import load_seed
+
+    load_seed()  # rows to refuse to change
     _, url = app_role
 
     assert "permission denied" in _refused(url, "TRUNCATE votes_position")
