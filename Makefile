@@ -67,6 +67,7 @@ typecheck: venv
 	$(BIN)/mypy
 
 migrations-check: venv
+	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 
 check: lint typecheck migrations-check test

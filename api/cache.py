@@ -18,49 +18,62 @@ from api.redis_guard import guarded
 
 
 class ResilientRedisCache(RedisCache):
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         return guarded(
-            "cache add", lambda: super(ResilientRedisCache, self).add(key, value, timeout, version),
+            "cache add",
+            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version),
             lambda: False,
         )
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return guarded(
-            "cache get", lambda: super(ResilientRedisCache, self).get(key, default, version),
+            "cache get",
+            lambda: super(ResilientRedisCache, self).get(key, default, version),
             lambda: default,
         )
 
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
         guarded(
-            "cache set", lambda: super(ResilientRedisCache, self).set(key, value, timeout, version),
+            "cache set",
+            lambda: super(ResilientRedisCache, self).set(key, value, timeout, version),
             lambda: None,
         )
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return guarded(
-            "cache touch", lambda: super(ResilientRedisCache, self).touch(key, timeout, version),
+            "cache touch",
+            lambda: super(ResilientRedisCache, self).touch(key, timeout, version),
             lambda: False,
         )
 
     def delete(self, key: Any, version: int | None = None) -> bool:
         return guarded(
-            "cache delete", lambda: super(ResilientRedisCache, self).delete(key, version),
+            "cache delete",
+            lambda: super(ResilientRedisCache, self).delete(key, version),
             lambda: False,
         )
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
         return guarded(
-            "cache get_many", lambda: super(ResilientRedisCache, self).get_many(keys, version),
+            "cache get_many",
+            lambda: super(ResilientRedisCache, self).get_many(keys, version),
             dict,
         )
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
         return guarded(
-            "cache has_key", lambda: super(ResilientRedisCache, self).has_key(key, version),
+            "cache has_key",
+            lambda: super(ResilientRedisCache, self).has_key(key, version),
             lambda: False,
         )
 
-    def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
+    def set_many(
+        self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
         return guarded(
             "cache set_many",
             lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
@@ -75,4 +88,6 @@ class ResilientRedisCache(RedisCache):
         )
 
     def clear(self) -> bool:
-        return guarded("cache clear", lambda: super(ResilientRedisCache, self).clear(), lambda: False)
+        return guarded(
+            "cache clear", lambda: super(ResilientRedisCache, self).clear(), lambda: False
+        )
