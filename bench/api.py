@@ -171,6 +171,7 @@ def app_environment(rate: str, conn_max_age: int | None) -> dict[str, str]:
         REDIS_URL=REDIS_URL,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_COOKIES="0",
+        SECURE_SSL_REDIRECT="0",
         API_PUBLIC_READ="1",
         API_RATE_ANON=rate,
         API_RATE_USER=rate,
