@@ -66,7 +66,7 @@ for n in range(have, TARGET_DRAFTS):
                       as_of=day, source="bench/scale.py") for d in drafts for m in council],
             batch_size=5000)
         batch = []
-target = Draft.objects.get(symbol=None, regime__slug="dprk-1718", circulated_on=day)
+target = Draft.objects.filter(symbol=None, regime__slug="dprk-1718").order_by("pk").first()
 client = Client(SERVER_NAME="127.0.0.1")
 result = {{"drafts": Draft.objects.count(), "positions": Position.objects.count(), "urls": {{}}}}
 for template in URLS:
