@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded defaults: SQLite under var/, tasks run in-process.
 EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1 API_PUBLIC_READ=1
 
-.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench bench-api bench-load bench-scale bench-celery bench-servers clean
+.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench bench-api bench-load bench-scale bench-celery bench-servers bench-import clean
 
 help:
 	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
@@ -101,6 +101,9 @@ bench-load: venv
 
 bench-scale: venv
 	$(BIN)/python bench/scale.py
+
+bench-import: venv
+	$(BIN)/python bench/import_memory.py
 
 bench-celery: venv
 	$(BIN)/python bench/celery.py
