@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded defaults: SQLite under var/, tasks run in-process.
 EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1 API_PUBLIC_READ=1
 
-.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench bench-api clean
+.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench bench-api bench-load bench-scale bench-celery bench-servers bench-import clean
 
 help:
 	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
@@ -17,7 +17,11 @@ help:
 	@echo "make migrations-check  - fail if a model change has no migration"
 	@echo "make web|worker|beat   - the production processes (as in docker-compose.yml)"
 	@echo "make bench             - the engine benchmark (bench/engine.py)"
-	@echo "make bench-api         - the API benchmark: gunicorn on PostgreSQL and Redis (bench/api.py)"
+	@echo "make bench-api         - the tally against a bare Django view, in one gunicorn (bench/api.py)"
+	@echo "make bench-servers     - the tally under gunicorn sync, gthread and an ASGI server (bench/api.py --servers)"
+	@echo "make bench-load        - 50 clients for 60 s: reads and writes on the full stack (bench/load.py)"
+	@echo "make bench-scale       - endpoints at 100 and 10,000 drafts (bench/scale.py)"
+	@echo "make bench-celery      - 1,000 refreshes through a real worker against a direct loop (bench/celery.py)"
 
 venv: $(VENV)/.installed
 
@@ -28,6 +32,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: venv
+	mkdir -p var
 	$(EMBEDDED) $(MANAGE) migrate --noinput
 	$(EMBEDDED) $(MANAGE) load_seed
 	$(EMBEDDED) $(MANAGE) create_demo_admin
@@ -62,16 +67,19 @@ typecheck: venv
 	$(BIN)/mypy
 
 migrations-check: venv
+	mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 
 check: lint typecheck migrations-check test
 
 seed: venv
+	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_seed
 
+# The production processes: config.wsgi and config.celery default to the production settings.
 web:
-	gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -
+	gunicorn -c gunicorn.conf.py config.wsgi:application
 
 worker:
 	celery -A config worker --loglevel INFO --concurrency 2
@@ -84,6 +92,21 @@ bench: venv
 
 bench-api: venv
 	$(BIN)/python bench/api.py
+
+bench-servers: venv
+	$(BIN)/python bench/api.py --servers
+
+bench-load: venv
+	$(BIN)/python bench/load.py
+
+bench-scale: venv
+	$(BIN)/python bench/scale.py
+
+bench-import: venv
+	$(BIN)/python bench/import_memory.py
+
+bench-celery: venv
+	$(BIN)/python bench/celery.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

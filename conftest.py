@@ -106,6 +106,16 @@ def redis_server() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: nothing a previous test left there (a refresh's
+    "already sent" mark, a cached tally, a rate-limit count) decides what this one sees."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process() -> Iterator[None]:
     """Unit tests run tasks in-process; integration tests switch to the real broker."""
     before = celery_app.conf.task_always_eager

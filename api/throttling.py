@@ -1,31 +1,176 @@
-"""Rate limits for anonymous and signed-in clients, counted in the default cache (Redis when
-``REDIS_URL`` is set, so every web process shares the count). Rates come from settings at
-request time, so they can be changed without touching code."""
+"""Rate limits for anonymous and signed-in clients.
+
+Each client has a count per window (``API_RATE_ANON``, ``API_RATE_USER``: "120/minute"): the
+window opens with the client's first request and every request in it adds one, in a single
+atomic Redis script (INCR, and PEXPIRE when the window opens), so concurrent requests, from any
+number of web processes, can never pass more than the limit between them. DRF's own throttles
+keep a list of timestamps per client that each request reads, appends to and writes back:
+concurrent requests overwrite each other's entries, and the list grows with the rate.
+
+Without ``REDIS_URL`` the count lives in the default (local memory) cache. When Redis fails,
+the limit falls back to a count local to the process, and ``api.redis_guard`` logs it: the API
+keeps answering, within the short timeout of one Redis call.
+
+The client's address is the TCP peer's unless ``NUM_PROXIES`` says how many proxies of ours
+stand in front: only then is X-Forwarded-For read, and only the address our outermost proxy
+wrote into it (a client can put anything in the header, but not on the proxy's side of it).
+Rates come from settings at request time, so they can be changed without touching code.
+"""
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from rest_framework.throttling import BaseThrottle
+
+from api import redis_guard
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
+# One round trip: count the request, open the window if this is its first one (or if a key was
+# somehow left without an expiry), and say how long the window has left.
+HIT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
 
-class AnonThrottle(AnonRateThrottle):
+_script_lock = threading.Lock()
+_scripts: dict[int, object] = {}
+# Counts while Redis is failing: per process, so the limit still holds for each of them.
+_fallback = LocMemCache("api-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"120/minute"`` -> (120, 60): requests allowed and the window in seconds."""
+    number, period = rate.split("/")
+    return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[0]]
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the TCP peer, or with ``NUM_PROXIES`` = n > 0 the n-th address
+    from the right of X-Forwarded-For (the one our outermost proxy saw)."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = int(settings.NUM_PROXIES)
+    forwarded = request.headers.get("x-forwarded-for")
+    if proxies <= 0 or not forwarded:
+        return remote
+    addresses = [a.strip() for a in forwarded.split(",")]
+    return addresses[-min(proxies, len(addresses))] or remote
+
+
+def _count_in_redis(key: str, window: int) -> tuple[int, float]:
+    client = redis_guard.client()
+    assert client is not None
+    script = _scripts.get(id(client))
+    if script is None:
+        with _script_lock:
+            script = _scripts.setdefault(id(client), client.register_script(HIT_SCRIPT))
+    count, ttl_ms = script(keys=[key], args=[window * 1000])  # type: ignore[operator]
+    return int(count), int(ttl_ms) / 1000
+
+
+def _count_in(store: BaseCache, key: str, window: int) -> tuple[int, float]:
+    """The same window counted in a Django cache (local memory: ``add`` and ``incr`` are
+    atomic in it)."""
+    now = time.time()
+    for _ in range(3):
+        store.add(f"{key}:opened", now, window)
+        store.add(key, 0, window)
+        try:
+            count = store.incr(key)
+        except ValueError:  # the window closed between add and incr: open the next one
+            continue
+        opened = store.get(f"{key}:opened", now)
+        return count, max(0.0, window - (now - float(opened)))
+    return 1, float(window)
+
+
+def count_request(key: str, window: int) -> tuple[int, float]:
+    """Count one request against ``key``: (requests in the window so far, seconds it has
+    left)."""
+    if not settings.REDIS_URL:
+        return _count_in(cache, key, window)
+    return redis_guard.guarded(
+        "rate limit count",
+        lambda: _count_in_redis(key, window),
+        lambda: _count_in(_fallback, key, window),
+    )
+
+
+class WindowThrottle(BaseThrottle):
+    """At most N requests per window per client; the window opens at the client's first
+    request."""
+
+    scope = ""
+
+    def __init__(self) -> None:
+        self.retry_after: float | None = None
+
+    def get_rate(self) -> str | None:
+        raise NotImplementedError
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
+
+    def get_client_key(self, request: Request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        rate = self.get_rate()
+        client = self.get_client_key(request) if rate else None
+        if rate is None or client is None:
+            return True
+        limit, window = parse_rate(rate)
+        count, left = count_request(f"throttle:{self.scope}:{client}", window)
+        if count <= limit:
+            return True
+        self.retry_after = left
+        return False
+
+    def wait(self) -> float | None:
+        if self.retry_after is None:
+            return None
+        return max(1.0, math.ceil(self.retry_after))
+
+
+class AnonThrottle(WindowThrottle):
+    """Anonymous clients, counted by address."""
+
+    scope = "anon"
+
     def get_rate(self) -> str | None:
         return settings.API_RATE_ANON or None
 
+    def get_client_key(self, request: Request) -> str | None:
+        if request.user and request.user.is_authenticated:
+            return None
+        return self.get_ident(request)
 
-class UserThrottle(UserRateThrottle):
-    """Signed-in clients only: anonymous ones are held to the anonymous rate alone."""
+
+class UserThrottle(WindowThrottle):
+    """Signed-in clients only, counted by user: anonymous ones are held to the anonymous rate
+    alone."""
+
+    scope = "user"
 
     def get_rate(self) -> str | None:
         return settings.API_RATE_USER or None
 
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+    def get_client_key(self, request: Request) -> str | None:
         if not (request.user and request.user.is_authenticated):
             return None
-        return super().get_cache_key(request, view)
+        return str(request.user.pk)

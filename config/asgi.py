@@ -1,9 +1,9 @@
-"""ASGI entry point."""
+"""ASGI entry point. Production settings unless ``DJANGO_SETTINGS_MODULE`` says otherwise."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_asgi_application()

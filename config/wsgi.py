@@ -1,9 +1,10 @@
-"""WSGI entry point (gunicorn ``config.wsgi``)."""
+"""WSGI entry point (gunicorn ``config.wsgi``). Production settings unless
+``DJANGO_SETTINGS_MODULE`` says otherwise: only ``manage.py`` defaults to development."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()

@@ -1,30 +1,37 @@
 """Settings shared by every environment, read from the environment (see ``.env.example``).
 
-The embedded defaults serve a newcomer: with no ``DATABASE_URL`` the app uses an SQLite file
-under ``var/``; with no ``REDIS_URL`` Celery tasks run in-process and the cache is local memory.
+``development`` and ``production`` import this module and decide what it leaves open: whether
+DEBUG may be on and where the secret key comes from. The embedded defaults serve a newcomer:
+with no ``DATABASE_URL`` the app uses an SQLite file under ``var/`` (``make run`` creates the
+folder); with no ``REDIS_URL`` Celery tasks run in-process and the cache is local memory.
+
+Importing a settings module changes nothing outside it: it makes no folder and leaves
+``os.environ`` as it is (a ``.env`` file is read into this module's own copy).
 """
 
+import datetime as dt
+import os
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+import structlog
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+class _Env(environ.Env):
+    # A copy of the environment: reading ``.env`` fills it, never the process's own.
+    ENVIRON = dict(os.environ)
+
+
+env = _Env()
+_Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-
+# Empty here: ``development`` supplies a development key, ``production`` refuses to start.
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY in the environment, or DEBUG=1 for a "
-            "development key."
-        )
-    SECRET_KEY = "development-only-not-secret-" + "x" * 32
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -42,6 +49,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
+    "django_structlog",
     "members",
     "resolutions",
     "votes",
@@ -49,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +67,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A request id bound to every log line of the request (and to the tasks it sends).
+    "django_structlog.middlewares.RequestMiddleware",
+    # Last, as django-axes asks: refuses sign-ins from a locked-out user and address.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,15 +97,23 @@ DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 else:
-    VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
         }
     }
+# Persistent connections are checked before each request reuses them, so a connection the
+# server dropped (a restart, pg_terminate_backend) is replaced instead of failing the request.
+# Development keeps one connection per request; production persists them (production.py).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails the request (and /healthz) instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=3)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -112,14 +135,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 
 LOGIN_URL = "admin:login"
 
-# Redis: the Celery broker and result backend, and the cache. Unset, tasks run in-process.
+# Redis: the Celery broker, the cache and the rate limits' counts. Unset, tasks run in-process
+# and the cache and counts are local to the process.
+#
+# Every Redis call is bounded: a Redis that is down or hung costs a request one short timeout,
+# after which api.redis_guard skips Redis for REDIS_RETRY_AFTER_SECONDS (the cache answers
+# misses, the rate limits count locally, a refresh is left for the periodic repair). A saved
+# position never waits for Redis beyond that. docs/OPERATIONS.md describes each failure.
 REDIS_URL = env.str("REDIS_URL", default="")
-REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=2.0)
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+REDIS_RETRY_AFTER_SECONDS = env.float("REDIS_RETRY_AFTER_SECONDS", default=5.0)
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "api.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
@@ -137,29 +167,61 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
 
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
-# A position save must not hang when the broker is down: fail fast, mark stale, repair later.
+# Nothing reads task results (requests never consult the result backend): none are stored.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 3600
+# A task is acknowledged when it is done, so a worker killed mid-task leaves it in the queue;
+# Redis hands an unacknowledged task to another worker once CELERY_VISIBILITY_TIMEOUT_SECONDS
+# have passed, checked every few seconds. Tasks are stopped well before that (the time limits),
+# so a task still running is never handed out twice. The refresh is idempotent either way.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=30)
+CELERY_TASK_TIME_LIMIT = max(1, CELERY_VISIBILITY_TIMEOUT_SECONDS - 5)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_VISIBILITY_TIMEOUT_SECONDS - 10)
+# Publishing: short timeouts and at most one quick retry, so sending a task never holds a
+# request for long; a task that could not be sent leaves the projection stale for the repair.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker outlives a Redis restart
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
-    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+    # Above the broker's one-second blocking pop, which a worker waits on by design.
+    "socket_timeout": max(REDIS_TIMEOUT_SECONDS, 2.0),
+    "retry_on_timeout": False,
     "max_retries": 1,
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_SECONDS
+# Workers write a heartbeat to Redis (config/celery.py) that /healthz reads.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=30)
 
 # The REST API (api/): tokens for REST clients, sessions (with CSRF) for browsers.
 API_PUBLIC_READ = env.bool("API_PUBLIC_READ", default=False)
 API_RATE_ANON = env.str("API_RATE_ANON", default="120/minute")
 API_RATE_USER = env.str("API_RATE_USER", default="1200/minute")
+# How many reverse proxies stand in front of the app. 0: the client's address is the TCP peer's,
+# and X-Forwarded-For is ignored (anyone can write it). n > 0: the n-th address from the right
+# of X-Forwarded-For, the one the outermost proxy saw. The rate limits and sign-in lockouts
+# both count by this address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -176,6 +238,7 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": "format",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.Negotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -199,14 +262,105 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Django's own loggers only propagate to the root handler, so nothing is printed twice.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+# Logs: structlog renders every line, ours and the libraries', with the request id that
+# django-structlog binds to each request. LOG_FORMAT=json (production's default) writes one JSON
+# object a line; console is for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+_LOG_PRE_CHAIN = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.stdlib.ExtraAdder(),
+]
+
+
+def logging_config(log_format: str, level: str) -> dict[str, object]:
+    """The LOGGING dict for ``json`` or ``console`` lines at ``level``."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.dict_tracebacks,
+                    structlog.processors.JSONRenderer(),
+                ],
+                "foreign_pre_chain": _LOG_PRE_CHAIN,
+            },
+            "console": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.dev.ConsoleRenderer(colors=False),
+                ],
+                "foreign_pre_chain": _LOG_PRE_CHAIN,
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
+        "root": {"handlers": ["console"], "level": level},
+        # Django's own loggers only propagate to the root handler, so nothing is printed twice.
+        "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    }
+
+
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.UnicodeDecoder(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+# Tasks sent from a request log with its request id.
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+
+# Sign-in: django-axes locks a user out from an address after LOGIN_FAILURE_LIMIT failures in a
+# row there, for LOGIN_LOCKOUT_MINUTES; the address is the one NUM_PROXIES decides.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if NUM_PROXIES else ["REMOTE_ADDR"]
+)
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# The one place the policy is set, for the API, the admin and the site's pages alike: only this
+# origin's own scripts, styles and images; no inline script or style, except one carrying the
+# request's nonce (``request.csp_nonce`` in a template; the header names a nonce only on pages
+# that use one); no plugins, no framing, no foreign form targets.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
 }
+# --- end of Content-Security-Policy ----------------------------------------------------------
 
 # Projections: refreshed after each change of positions and, as a repair, on this schedule.
 PROJECTION_REFRESH_INTERVAL_SECONDS = env.int("PROJECTION_REFRESH_INTERVAL_SECONDS", default=300)
@@ -216,7 +370,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(PROJECTION_REFRESH_INTERVAL_SECONDS),
     },
 }
-CELERY_TASK_PUBLISH_RETRY = False
 
 # Stance -> probabilities of yes/no/abstain. None uses the engine's documented default table;
 # to override, map every stance to {"yes": p, "no": p, "abstain": p} (see docs/ENGINE.md).

@@ -1,0 +1,135 @@
+"""The API at 100 drafts and at 10,000 drafts with 150,000 positions, side by side in one run.
+
+    .venv/bin/python bench/scale.py           # make bench-scale
+
+It creates the database ``unsc_bench_scale``, migrates it and loads the seed, and imports the
+Council's whole history if the project has the command for it (``import_history``; until it
+does, the run says so and goes on with the seed). Then, under the production settings, in one
+process (Django's test client, no network, the cache cleared before each request so every
+request does its full work):
+
+1. it generates drafts, each with a position for every member of its Council, up to 100
+   drafts, and times each URL below (median of ``--repeat`` requests) and counts its queries;
+2. it generates more, up to 10,000 drafts and 150,000 positions, and does the same.
+
+It prints both timings, their ratio (target: at most 1.5) and both query counts (target: the
+same). The URLs are a list: pages served by the site are added to ``PAGES`` as they come.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import ROOT, app_environment, manage, scratch_database
+
+DB = "unsc_bench_scale"
+# Site pages to time with the API, e.g. "/drafts/{slug}/" once the site serves drafts.
+PAGES: list[str] = []
+API = [
+    "/api/v1/drafts/",
+    "/api/v1/drafts/{slug}/",
+    "/api/v1/drafts/{slug}/tally/",
+    "/api/v1/drafts/{slug}/projection/",
+]
+
+MEASURE = r"""
+import datetime as dt, json, random, statistics, time
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from members.models import Member
+from resolutions.models import Draft, SanctionsRegime
+from votes.models import Position, Stance
+
+URLS = {urls}
+TARGET_DRAFTS, REPEAT = {drafts}, {repeat}
+rng = random.Random(1)
+regime = SanctionsRegime.objects.get(slug="dprk-1718")
+day = dt.date(2019, 12, 16)
+council = list(Member.objects.seated_on(day))
+stances = [s.value for s in Stance if s.value != "not_participating"]
+have = Draft.objects.count()
+batch = []
+for n in range(have, TARGET_DRAFTS):
+    batch.append(Draft(title=f"Generated draft {{n}}", slug=f"generated-{{n}}", regime=regime,
+                       circulated_on=day))
+    if len(batch) == 1000 or n == TARGET_DRAFTS - 1:
+        drafts = Draft.objects.bulk_create(batch)
+        Position.objects.bulk_create(
+            [Position(draft=d, member=m, stance=rng.choice(stances), confidence="0.7",
+                      as_of=day, source="bench/scale.py") for d in drafts for m in council],
+            batch_size=5000)
+        batch = []
+target = Draft.objects.filter(symbol=None, regime__slug="dprk-1718").order_by("pk").first()
+client = Client(SERVER_NAME="127.0.0.1")
+result = {{"drafts": Draft.objects.count(), "positions": Position.objects.count(), "urls": {{}}}}
+for template in URLS:
+    url = template.format(slug=target.slug)
+    times, queries = [], None
+    for i in range(REPEAT + 2):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        if i >= 2:  # two warm-ups: the first projection read may compute and store it
+            times.append(elapsed)
+            queries = len(captured)
+    result["urls"][template] = [statistics.median(times) * 1000, queries]
+print(json.dumps(result))
+"""
+
+
+def measure(env: dict[str, str], drafts: int, repeat: int) -> dict:
+    import json
+
+    script = MEASURE.format(urls=API + PAGES, drafts=drafts, repeat=repeat)
+    return json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", type=int, default=100, help="drafts in the small database")
+    parser.add_argument("--large", type=int, default=10_000, help="drafts in the large one")
+    parser.add_argument("--repeat", type=int, default=15, help="timed requests per URL")
+    args = parser.parse_args()
+    print(f"bench/scale.py: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    with scratch_database(DB):
+        env = app_environment(DB, "", CONN_MAX_AGE="60")
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_seed")
+        commands = manage(env, "help", "--commands")
+        if "import_history" in commands.split():
+            manage(env, "import_history")
+            print("history imported (import_history)")
+        else:
+            print(
+                "SKIPPED: the whole history: this branch has no import_history command yet; "
+                "the seed's history only"
+            )
+        small = measure(env, args.small, args.repeat)
+        print(f"small: {small['drafts']} drafts, {small['positions']} positions", flush=True)
+        large = measure(env, args.large, args.repeat)
+        print(f"large: {large['drafts']} drafts, {large['positions']} positions")
+    print()
+    print(f"{'url':<36} {'small ms':>9} {'large ms':>9} {'ratio':>6} {'queries':>9}  target")
+    for url in API + PAGES:
+        (s_ms, s_q), (l_ms, l_q) = small["urls"][url], large["urls"][url]
+        ok = l_ms / s_ms <= 1.5 and s_q == l_q
+        print(
+            f"{url:<36} {s_ms:>9.2f} {l_ms:>9.2f} {l_ms / s_ms:>6.2f} {s_q:>4} {l_q:>4}  "
+            f"{'met' if ok else 'NOT MET'}"
+        )
+    print(f"load average after: {os.getloadavg()[0]:.2f}; root {ROOT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
