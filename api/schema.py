@@ -5,19 +5,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.errors import ERROR_CODES
+
+_CODES = "; ".join(f"`{code}`: {meaning}" for code, meaning in ERROR_CODES.items())
+
 ERROR_SCHEMA = {
     "type": "object",
-    "required": ["detail", "errors"],
+    "required": ["detail", "code", "errors"],
     "properties": {
         "detail": {"type": "string", "description": "A sentence for a person."},
+        "code": {
+            "type": "string",
+            "enum": list(ERROR_CODES),
+            "description": "What went wrong, for a program: the errors' code when they share "
+            f"one, else `invalid`. {_CODES}.",
+        },
         "errors": {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["field", "message"],
+                "required": ["field", "message", "code"],
                 "properties": {
                     "field": {"type": "string", "description": "The field at fault, or 'body'."},
                     "message": {"type": "string"},
+                    "code": {
+                        "type": "string",
+                        "enum": list(ERROR_CODES),
+                        "description": "What is wrong with this field (the codes of the "
+                        "top-level `code`).",
+                    },
                 },
             },
         },
@@ -25,11 +41,11 @@ ERROR_SCHEMA = {
 }
 
 ERRORS = {
-    "400": "Bad input: the errors name each field and its problem.",
+    "400": "Bad input: the errors name each field, its problem and its code.",
     "401": "Not signed in (send 'Authorization: Token <key>').",
     "403": "Signed in without the role needed, or a session write without a CSRF token.",
     "404": "No such object.",
-    "409": "Conflict: another editor recorded a newer position first.",
+    "409": "Conflict: another editor recorded a newer position first (code stale_version).",
     "429": "Rate limit exceeded; the Retry-After header says when to try again.",
 }
 

@@ -183,7 +183,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Tallies, exact projections and recorded votes on Security Council sanctions drafts. "
         "Authenticate with 'Authorization: Token <key>' (REST clients) or a session (browsers, "
-        "with CSRF). Errors are JSON: {detail, errors: [{field, message}]}."
+        "with CSRF). Errors are JSON: {detail, code, errors: [{field, message, code}]}."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -477,8 +477,10 @@ def test_position_superseding_an_old_one_is_a_conflict(
         url, {**NEW_POSITION, "stance": "no", "supersedes": old.pk}, format="json"
     )
     body = _ok(response, 409)
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
+    assert body["code"] == "stale_version"
     assert body["errors"][0]["field"] == "supersedes"
+    assert body["errors"][0]["code"] == "stale_version"
     assert str(newer["id"]) in body["errors"][0]["message"]
     assert isinstance(body["detail"], str) and body["detail"]
     assert row_counts() == before
@@ -703,7 +705,8 @@ def test_schema_is_openapi_3_with_every_path_and_the_error_shape(
         "/api/v1/power-indices/",
     } <= paths  # fmt: skip
     error = schema["components"]["schemas"]["Error"]
-    assert set(error["required"]) == {"detail", "errors"}
+    assert set(error["required"]) == {"detail", "code", "errors"}
+    assert set(error["properties"]["errors"]["items"]["required"]) == {"field", "message", "code"}
     post = schema["paths"]["/api/v1/drafts/{key}/positions/"]["post"]
     assert {"201", "400", "401", "403", "404", "409", "429"} <= set(post["responses"])
     yaml = analyst_client.get(API + "schema/")

@@ -152,5 +152,6 @@ def test_errors_stay_json_when_csv_was_asked_for(seeded: None, analyst_client: A
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
     assert body["errors"][0]["field"] == "status"
+    assert body["code"] == "invalid"
