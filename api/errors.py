@@ -69,7 +69,9 @@ def _flatten(detail: Any, field: str | None = None) -> list[dict[str, str]]:
     if isinstance(detail, dict):
         items = []
         for key, value in detail.items():
-            name = key if field is None else f"{field}.{key}"
+            name = str(key) if field is None else f"{field}.{key}"
+            if isinstance(key, int):  # an item of a list (DRF keys list errors by index)
+                name = f"{field or ''}[{key}]"
             if key in ("non_field_errors", "__all__"):
                 name = field or "non_field_errors"
             items.extend(_flatten(value, name))
