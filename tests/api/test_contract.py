@@ -771,3 +771,56 @@ def test_timestamps_are_iso_8601(draft_2019: Any, analyst_client: APIClient):
     computed = dt.datetime.fromisoformat(body["computed_at"].replace("Z", "+00:00"))
     assert computed.tzinfo is not None
     assert not math.isnan(body["expected_yes"])
+
+
+def test_schema_says_what_the_server_refuses(seeded: None, analyst_client: APIClient):
+    """Request bodies are closed at every depth, page numbers start at 1, dates are dates."""
+    schema = analyst_client.get(API + "schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+
+    def closed(node: Any) -> None:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                component = components[node["$ref"].rsplit("/", 1)[-1]]
+                if "properties" in component:
+                    assert component.get("additionalProperties") is False, node["$ref"]
+                closed(component)
+            for value in node.values():
+                closed(value)
+        elif isinstance(node, list):
+            for value in node:
+                closed(value)
+
+    bodies = [
+        operation["requestBody"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        if "requestBody" in operation
+    ]
+    assert len(bodies) == 3  # positions, votes, scenarios
+    for body in bodies:
+        closed(body)
+
+    parameters = [
+        (path, parameter)
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    ]
+    pages = [p for _, p in parameters if p["name"] in {"page", "page_size"}]
+    assert len(pages) == 4  # drafts and votes
+    assert all(p["schema"] == {"type": "integer", "minimum": 1} for p in pages)
+    dates = {
+        (path, p["name"])
+        for path, p in parameters
+        if p["schema"].get("format") == "date" and p["in"] == "query"
+    }
+    assert {
+        ("/api/v1/members/", "on"),
+        ("/api/v1/power-indices/", "on"),
+        ("/api/v1/drafts/", "voted_after"),
+        ("/api/v1/votes/", "voted_before"),
+    } <= dates
+    position = components["PositionInputRequest"]["properties"]
+    assert position["as_of"]["format"] == "date"
+    assert position["supersedes"]["type"] == "integer"
