@@ -62,7 +62,9 @@ MEETS: dict[str, tuple[int, str | None, Callable[..., Any]]] = {
     "too_deep": (
         400,
         "body",
-        lambda c: c["editor"].generic("POST", POSITIONS, "[" * 40, content_type="application/json"),
+        lambda c: c["editor"].generic(
+            "POST", POSITIONS, "[" * 40 + "]" * 40, content_type="application/json"
+        ),
     ),
     "not_found": (404, None, lambda c: c["analyst"].get(API + "drafts/no-such-draft/")),
     "not_authenticated": (401, None, lambda c: APIClient().get(API + "drafts/")),

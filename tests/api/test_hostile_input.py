@@ -262,11 +262,14 @@ def test_brackets_inside_text_do_not_count_as_depth(draft_2019: Any, editor_clie
     [
         ("[" * 32 + "]" * 32, False),
         ("[" * 33 + "]" * 33, True),
-        ('["' + "[" * 100 + '"]', False),
-        ('["\\"' + "[" * 100 + '"]', False),  # an escaped quote does not end the string
-        ('["\\\\"' + "[" * 40 + "]" * 40 + "]", True),  # an escaped backslash does not escape
-        ('{"a": "}}}}"}' * 10, False),
+        ('{"a": ' * 32 + "1" + "}" * 32, False),
+        ('{"a": ' * 33 + "1" + "}" * 33, True),
+        ('[{"a": [' + "[" * 29 + "]" * 29 + "]}]", False),  # 32 levels, mixed
+        ('[{"a": [' + "[" * 30 + "]" * 30 + "]}]", True),
+        ('["' + "[" * 100 + '"]', False),  # text is not structure
+        ("[" + "[], " * 1000 + "[]]", False),  # wide is not deep
+        ('"a string"', False),
     ],
 )
 def test_depth_counts_structure_not_text(text: str, deep: bool):
-    assert too_deep(text) is deep
+    assert too_deep(json.loads(text)) is deep
