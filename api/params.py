@@ -1,10 +1,15 @@
 """Query parameters read strictly: a typed parameter that is present must have a valid value.
-(An empty ``?on=`` is a mistake to point out, not a request for the default.)"""
+(An empty ``?on=`` is a mistake to point out, not a request for the default.) Numbers and dates
+are read by ``api.values``, as everywhere else in the API."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rest_framework import serializers
 from rest_framework.request import Request
+
+from api.values import iso_date, quoted, whole_number
 
 EMPTY = "Give a value or leave the parameter out."
 
@@ -27,7 +32,7 @@ def bool_param(request: Request, name: str, *, default: bool = False) -> bool:
         return True
     if text.lower() in {"false", "0", "no"}:
         return False
-    raise serializers.ValidationError({name: [f"{text!r} is not true or false."]})
+    raise serializers.ValidationError({name: [f"{quoted(text)} is not true or false."]})
 
 
 def choice_param(request: Request, name: str, choices: list[str], *, default: str) -> str:
@@ -36,6 +41,30 @@ def choice_param(request: Request, name: str, choices: list[str], *, default: st
         return default
     if text not in choices:
         raise serializers.ValidationError(
-            {name: [f"{text!r} is not one of: {', '.join(choices)}."]}
+            {name: [f"{quoted(text)} is not one of: {', '.join(choices)}."]}
         )
     return text
+
+
+def date_param(request: Request, name: str) -> dt.date | None:
+    """The day the parameter names (YYYY-MM-DD); None when absent; a 400 naming it when it is
+    not a date."""
+    text = query_value(request, name)
+    if text is None:
+        return None
+    try:
+        return iso_date(text)
+    except ValueError as error:
+        raise serializers.ValidationError({name: [str(error)]}) from None
+
+
+def whole_number_param(request: Request, name: str, *, minimum: int = 1) -> int | None:
+    """The whole number the parameter gives (ASCII digits); None when absent; a 400 naming it
+    otherwise."""
+    text = query_value(request, name)
+    if text is None:
+        return None
+    try:
+        return whole_number(text, minimum=minimum)
+    except ValueError as error:
+        raise serializers.ValidationError({name: [str(error)]}) from None

@@ -1,23 +1,41 @@
 """OpenAPI post-processing: every operation documents the errors it can really return, in the
-one error shape of ``api/errors.py``."""
+one error shape of ``api/errors.py``, and every request body is closed (the strict input
+serializers of ``api/serializers.py`` refuse fields they do not know)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+from api.errors import ERROR_CODES
+
+_CODES = "; ".join(f"`{code}`: {meaning}" for code, meaning in ERROR_CODES.items())
 
 ERROR_SCHEMA = {
     "type": "object",
-    "required": ["detail", "errors"],
+    "required": ["detail", "code", "errors"],
     "properties": {
         "detail": {"type": "string", "description": "A sentence for a person."},
+        "code": {
+            "type": "string",
+            "enum": list(ERROR_CODES),
+            "description": "What went wrong, for a program: the errors' code when they share "
+            f"one, else `invalid`. {_CODES}.",
+        },
         "errors": {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["field", "message"],
+                "required": ["field", "message", "code"],
                 "properties": {
                     "field": {"type": "string", "description": "The field at fault, or 'body'."},
                     "message": {"type": "string"},
+                    "code": {
+                        "type": "string",
+                        "enum": list(ERROR_CODES),
+                        "description": "What is wrong with this field (the codes of the "
+                        "top-level `code`).",
+                    },
                 },
             },
         },
@@ -25,11 +43,11 @@ ERROR_SCHEMA = {
 }
 
 ERRORS = {
-    "400": "Bad input: the errors name each field and its problem.",
+    "400": "Bad input: the errors name each field, its problem and its code.",
     "401": "Not signed in (send 'Authorization: Token <key>').",
     "403": "Signed in without the role needed, or a session write without a CSRF token.",
     "404": "No such object.",
-    "409": "Conflict: another editor recorded a newer position first.",
+    "409": "Conflict: another editor recorded a newer position first (code stale_version).",
     "429": "Rate limit exceeded; the Retry-After header says when to try again.",
 }
 
@@ -46,15 +64,46 @@ def _error(code: str) -> dict[str, Any]:
     return response
 
 
+def _refs(node: Any) -> Iterator[str]:
+    """The names of the components ``node`` refers to, at any depth."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            yield ref.rsplit("/", 1)[-1]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _close_request_bodies(result: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """``additionalProperties: false`` on every object a request body holds, at any depth."""
+    pending = [
+        name
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for name in _refs(operation.get("requestBody", {}))
+    ]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in schemas:
+            continue
+        seen.add(name)
+        component = schemas[name]
+        if "properties" in component:
+            component["additionalProperties"] = False
+        pending.extend(_refs(component))
+
+
 def add_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
-    # The scenario body refuses fields it does not know (a misspelt "overrides" would otherwise
-    # silently project the draft as it stands).
-    if "ScenarioInputRequest" in schemas:
-        schemas["ScenarioInputRequest"]["additionalProperties"] = False
+    _close_request_bodies(result, schemas)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})

@@ -13,21 +13,38 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.params import query_value
-from members.models import Composition, Member, Term, charter_seats
+from api.params import date_param
+from api.values import quoted
+from members.models import Composition, Member, Term, charter_seats, iso3_validator
 
 
 def day_param(request: Request, name: str = "on") -> dt.date:
     """A date from the query string (default today), or a 400 naming the parameter."""
-    text = query_value(request, name)
-    if text is None:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise serializers.ValidationError(
-            {name: [f"{text!r} is not a date: use YYYY-MM-DD."]}
-        ) from None
+    day = date_param(request, name)
+    return timezone.localdate() if day is None else day
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\s*[A-Za-z]{3}\s*$", "example": "USA"})
+class MemberCodeField(serializers.Field):
+    """A member's ISO3 code as a client types it, spaces and case forgiven (``' usa '`` is
+    ``USA``): three letters. Whether a member has the code is the service's question."""
+
+    default_error_messages = {
+        "invalid": "{value} is not a member code: use three letters, e.g. USA.",
+    }
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid", value=quoted(data))
+        code = data.strip().upper()
+        try:
+            iso3_validator(code)
+        except DjangoValidationError:
+            self.fail("invalid", value=quoted(data))
+        return code
+
+    def to_representation(self, value: str) -> str:
+        return value
 
 
 class TermSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal, NamedTuple
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -112,16 +113,44 @@ class Measure(models.Model):
         return f"{self.sector}: {self.get_kind_display().lower()} ({self.resolution.number})"
 
 
+class DraftKey(NamedTuple):
+    """What a key names a draft by: ``id`` (an int), ``symbol`` or ``slug``."""
+
+    field: Literal["id", "symbol", "slug"]
+    value: int | str
+
+
+MAX_ID = 2**63 - 1
+
+
+def draft_key(key: str | int) -> DraftKey | None:
+    """How ``key`` names a draft: ASCII digits are its id (``12``; not ``'٣'``, which
+    ``str.isdigit`` also calls a digit), a key with a slash its symbol (``S/2019/961``), any
+    other its slug (``s-2019-961``). None for a key no draft can have: a NUL character (which
+    PostgreSQL refuses in text), or an id past the largest the database holds."""
+    text = str(key).strip()
+    if "\x00" in text:
+        return None
+    if text.isascii() and text.isdigit():
+        number = int(text) if len(text) <= len(str(MAX_ID)) else MAX_ID + 1
+        return DraftKey("id", number) if number <= MAX_ID else None
+    if "/" in text:
+        return DraftKey("symbol", text)
+    return DraftKey("slug", text.lower())
+
+
 class DraftQuerySet(models.QuerySet["Draft"]):
     def by_key(self, key: str | int) -> Draft:
         """The draft whose id, slug or symbol is ``key`` (``12``, ``s-2019-961``,
-        ``S/2019/961``)."""
-        text = str(key).strip()
-        if text.isascii() and text.isdigit():
-            return self.get(pk=int(text))
-        if "/" in text:
-            return self.get(symbol__iexact=text)
-        return self.get(slug=text.lower())
+        ``S/2019/961``; see ``draft_key``)."""
+        found = draft_key(key)
+        if found is None:
+            raise self.model.DoesNotExist(f"No draft with the id, slug or symbol {key!r}.")
+        if found.field == "id":
+            return self.get(pk=found.value)
+        if found.field == "symbol":
+            return self.get(symbol__iexact=found.value)
+        return self.get(slug=found.value)
 
 
 class Draft(models.Model):

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 import charter
 from members.models import Composition
-from resolutions.models import Draft
+from resolutions.models import Draft, draft_key
 from votes.models import Position, Projection
 
 log = logging.getLogger(__name__)
@@ -168,6 +168,14 @@ WHERE {where}
 """
 
 
+KEY_WHERE = {
+    "id": "d.id = %s",
+    "slug": "d.slug = %s",
+    "symbol": "UPPER(d.symbol) = UPPER(%s)",
+}
+"""The condition of STATE_SQL for each way a key names a draft (``draft_key``)."""
+
+
 def _moment(value: object) -> dt.datetime | None:
     """A stored moment as an aware datetime. SQLite hands back naive datetimes for columns and
     text for aggregates; both are UTC, as Django stores them."""
@@ -180,13 +188,16 @@ def _moment(value: object) -> dt.datetime | None:
 
 
 def draft_state(key: str | int, kind: str) -> DraftState:
-    """The state ``kind`` (``tally`` or ``projection``) of the draft whose id or slug is
+    """The state ``kind`` (``tally`` or ``projection``) of the draft whose id, slug or symbol is
     ``key`` depends on, in one query; NotFound if there is no such draft."""
     text = str(key).strip()
-    where, param = ("d.id = %s", int(text)) if text.isdigit() else ("d.slug = %s", text.lower())
-    with connection.cursor() as cursor:
-        cursor.execute(STATE_SQL.format(where=where), [param])
-        row = cursor.fetchone()
+    found = draft_key(key)
+    row = None
+    if found is not None:
+        where = KEY_WHERE[found.field]
+        with connection.cursor() as cursor:
+            cursor.execute(STATE_SQL.format(where=where), [found.value])
+            row = cursor.fetchone()
     if row is None:
         raise Draft.DoesNotExist(f"No draft with the id, slug or symbol {text!r}.")
     (

@@ -30,12 +30,20 @@ def member_from_code(code: str, *, field: str = "member") -> Member:
     try:
         return Member.objects.get(code=text)
     except Member.DoesNotExist:
-        raise ValidationError({field: f"Unknown member code {code!r}."}) from None
+        raise ValidationError(
+            {field: ValidationError(f"Unknown member code {code!r}.", code="unknown_member")}
+        ) from None
 
 
 def _require_seated(member: Member, day: dt.date, *, field: str = "member") -> None:
     if not member.is_seated_on(day):
-        raise ValidationError({field: f"{member} is not on the Security Council on {day}."})
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"{member} is not on the Security Council on {day}.", code="not_seated"
+                )
+            }
+        )
 
 
 def _confidence(value: object) -> Decimal:
@@ -174,7 +182,12 @@ def recorded_vote_create(
         if code not in seated:
             known = Member.objects.filter(code=code).first()
             who = known.name if known else f"Unknown member code {code!r}:"
-            errors.append(f"{who} is not on the Security Council on {voted_on}.")
+            errors.append(
+                ValidationError(
+                    f"{who} is not on the Security Council on {voted_on}.",
+                    code="not_seated" if known else "unknown_member",
+                )
+            )
         elif vote not in Vote.values:
             errors.append(f"{code}: {vote!r} is not a vote; use one of {', '.join(Vote.values)}.")
     missing = sorted(set(seated) - set(given))

@@ -231,7 +231,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrEdit"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
@@ -247,7 +247,7 @@ SPECTACULAR_SETTINGS = {
         "Tallies, exact projections and recorded votes on Security Council sanctions drafts.\n\n"
         "Authenticate with the header `Authorization: Token <your token>` (REST clients; the "
         "Authorize button takes the whole value `Token <your token>`) or a session (browsers, "
-        "with CSRF). Errors are JSON: `{detail, errors: [{field, message}]}`."
+        "with CSRF). Errors are JSON: `{detail, code, errors: [{field, message, code}]}`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from api.errors import ERROR_CODES
 from resolutions.models import SanctionsRegime
 from tests.api.conftest import API
 from tests.factories import DraftFactory
@@ -34,25 +35,34 @@ GOOD_VOTE = {"resolution_number": 9902, "voted_on": "2019-12-20", "ballots": BAL
 
 
 def assert_error(
-    response: Any, status: int, field: str | None = None, message: str | None = None
+    response: Any,
+    status: int,
+    field: str | None = None,
+    message: str | None = None,
+    code: str | None = None,
 ) -> dict[str, Any]:
-    """The response has ``status`` and the one error shape; with ``field``, an error names it
-    (and its message contains ``message``)."""
+    """The response has ``status`` and the one error shape, its codes from the documented
+    list; with ``field``, an error names it (its message contains ``message``, its code is
+    ``code``)."""
     assert response.status_code == status, response.content[:1000]
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"detail", "errors"}, body
+    assert set(body) == {"detail", "code", "errors"}, body
     assert isinstance(body["detail"], str) and body["detail"], body
+    assert body["code"] in ERROR_CODES, body
     assert isinstance(body["errors"], list)
     for error in body["errors"]:
-        assert set(error) == {"field", "message"}, error
+        assert set(error) == {"field", "message", "code"}, error
         assert isinstance(error["field"], str) and isinstance(error["message"], str)
+        assert error["code"] in ERROR_CODES, error
     if field is not None:
         fields = [e["field"] for e in body["errors"]]
         assert field in fields, body
+        named = next(e for e in body["errors"] if e["field"] == field)
         if message is not None:
-            text = next(e["message"] for e in body["errors"] if e["field"] == field)
-            assert message in text, body
+            assert message in named["message"], body
+        if code is not None:
+            assert named["code"] == code, body
     return body
 
 

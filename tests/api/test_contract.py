@@ -477,8 +477,10 @@ def test_position_superseding_an_old_one_is_a_conflict(
         url, {**NEW_POSITION, "stance": "no", "supersedes": old.pk}, format="json"
     )
     body = _ok(response, 409)
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
+    assert body["code"] == "stale_version"
     assert body["errors"][0]["field"] == "supersedes"
+    assert body["errors"][0]["code"] == "stale_version"
     assert str(newer["id"]) in body["errors"][0]["message"]
     assert isinstance(body["detail"], str) and body["detail"]
     assert row_counts() == before
@@ -703,7 +705,8 @@ def test_schema_is_openapi_3_with_every_path_and_the_error_shape(
         "/api/v1/power-indices/",
     } <= paths  # fmt: skip
     error = schema["components"]["schemas"]["Error"]
-    assert set(error["required"]) == {"detail", "errors"}
+    assert set(error["required"]) == {"detail", "code", "errors"}
+    assert set(error["properties"]["errors"]["items"]["required"]) == {"field", "message", "code"}
     post = schema["paths"]["/api/v1/drafts/{key}/positions/"]["post"]
     assert {"201", "400", "401", "403", "404", "409", "429"} <= set(post["responses"])
     yaml = analyst_client.get(API + "schema/")
@@ -768,3 +771,56 @@ def test_timestamps_are_iso_8601(draft_2019: Any, analyst_client: APIClient):
     computed = dt.datetime.fromisoformat(body["computed_at"].replace("Z", "+00:00"))
     assert computed.tzinfo is not None
     assert not math.isnan(body["expected_yes"])
+
+
+def test_schema_says_what_the_server_refuses(seeded: None, analyst_client: APIClient):
+    """Request bodies are closed at every depth, page numbers start at 1, dates are dates."""
+    schema = analyst_client.get(API + "schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+
+    def closed(node: Any) -> None:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                component = components[node["$ref"].rsplit("/", 1)[-1]]
+                if "properties" in component:
+                    assert component.get("additionalProperties") is False, node["$ref"]
+                closed(component)
+            for value in node.values():
+                closed(value)
+        elif isinstance(node, list):
+            for value in node:
+                closed(value)
+
+    bodies = [
+        operation["requestBody"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        if "requestBody" in operation
+    ]
+    assert len(bodies) == 3  # positions, votes, scenarios
+    for body in bodies:
+        closed(body)
+
+    parameters = [
+        (path, parameter)
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+    ]
+    pages = [p for _, p in parameters if p["name"] in {"page", "page_size"}]
+    assert len(pages) == 4  # drafts and votes
+    assert all(p["schema"] == {"type": "integer", "minimum": 1} for p in pages)
+    dates = {
+        (path, p["name"])
+        for path, p in parameters
+        if p["schema"].get("format") == "date" and p["in"] == "query"
+    }
+    assert {
+        ("/api/v1/members/", "on"),
+        ("/api/v1/power-indices/", "on"),
+        ("/api/v1/drafts/", "voted_after"),
+        ("/api/v1/votes/", "voted_before"),
+    } <= dates
+    position = components["PositionInputRequest"]["properties"]
+    assert position["as_of"]["format"] == "date"
+    assert position["supersedes"]["type"] == "integer"

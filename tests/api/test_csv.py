@@ -152,5 +152,119 @@ def test_errors_stay_json_when_csv_was_asked_for(seeded: None, analyst_client: A
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
     assert body["errors"][0]["field"] == "status"
+    assert body["code"] == "invalid"
+
+
+# Safe to open in a spreadsheet, and the same columns whatever the rows -----------------------
+
+FORMULAS = ['=HYPERLINK("http://x.example","open")', "+1+1", "-2+3", "@SUM(A1:A9)"]
+
+
+def _header(response: Any) -> list[str]:
+    assert response.status_code == 200, response.content[:500]
+    return next(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_position_source_that_looks_like_a_formula_is_written_as_text(
+    draft_2019: Any, analyst_client: APIClient, editor_client: APIClient, formula: str
+):
+    url = API + f"drafts/{draft_2019.slug}/positions/"
+    position = {
+        "member": "BEL",
+        "stance": "yes",
+        "confidence": 0.6,
+        "as_of": "2019-12-31",
+        "source": formula,
+    }
+    assert editor_client.post(url, position, format="json").status_code == 201
+
+    rows = _csv(analyst_client.get(url, {"format": "csv"}))
+
+    belgium = next(row for row in rows if row["member.code"] == "BEL")
+    assert belgium["source"] == "'" + formula
+    assert belgium["confidence"] == "0.6"  # numbers are left as they are
+    # The JSON keeps the text as it was given.
+    assert (
+        next(p for p in analyst_client.get(url).json() if p["member"]["code"] == "BEL")["source"]
+        == formula
+    )
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralised_in_the_drafts_csv(
+    seeded: None, analyst_client: APIClient, start: str
+):
+    from resolutions.models import SanctionsRegime
+    from tests.factories import DraftFactory
+
+    DraftFactory(title=f"{start}cmd|' /C calc'!A0", regime=SanctionsRegime.objects.first())
+
+    rows = _csv(analyst_client.get(API + "drafts/", {"format": "csv"}))
+
+    titles = [row["title"] for row in rows if row["title"].endswith("cmd|' /C calc'!A0")]
+    assert titles == [f"'{start}cmd|' /C calc'!A0"]
+    # Text that only contains those characters further on is left alone.
+    assert any(row["title"] == "Ukraine" for row in rows)
+
+
+def test_numbers_stay_numbers_and_text_that_looks_like_one_gets_the_quote():
+    from api.renderers import CSVRenderer
+
+    text = CSVRenderer().render([{"number": -1.5, "count": -3, "text": "-1.5", "flag": False}])
+
+    assert text.decode("utf-8") == "number,count,text,flag\r\n-1.5,-3,'-1.5,False\r\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "empty", "full"),
+    [
+        ("drafts/", {"status": "withdrawn"}, {}),
+        ("votes/", {"voted_after": "2030-01-01"}, {}),
+        ("votes/", {"outcome": "failed", "member": "XXX"}, {}),
+    ],
+)
+def test_an_empty_result_keeps_the_header_of_a_full_one(
+    seeded: None, analyst_client: APIClient, path: str, empty: dict[str, str], full: dict[str, str]
+):
+    empty_response = analyst_client.get(API + path, {"format": "csv", **empty})
+    full_response = analyst_client.get(API + path, {"format": "csv", **full})
+
+    assert empty_response.content.decode("utf-8").count("\n") == 1  # the header alone
+    assert len(_csv(full_response)) > 0
+    assert _header(empty_response) == _header(full_response)
+    assert {"id", "tally.counts.yes", "counts.yes"} & set(_header(empty_response))
+
+
+def test_a_draft_without_positions_has_the_positions_header(
+    draft_2019: Any, analyst_client: APIClient
+):
+    from tests.factories import DraftFactory
+
+    bare = DraftFactory(regime=draft_2019.regime)
+    empty = analyst_client.get(API + f"drafts/{bare.slug}/positions/", {"format": "csv"})
+    full = analyst_client.get(API + f"drafts/{draft_2019.slug}/positions/", {"format": "csv"})
+
+    assert empty.content.decode("utf-8").count("\n") == 1
+    assert _header(empty) == _header(full)
+    assert {"member.code", "stance", "confidence", "source"} <= set(_header(empty))
+
+
+def test_a_draft_whose_tally_is_unknown_has_empty_tally_cells_not_a_column_of_its_own(
+    seeded: None, analyst_client: APIClient
+):
+    """A draft with no date the Council could be read for has no tally (null in JSON): its
+    row has the same columns as every other, with empty tally cells."""
+    from resolutions.models import SanctionsRegime
+    from tests.factories import DraftFactory
+
+    DraftFactory(title="Undated", circulated_on=None, regime=SanctionsRegime.objects.first())
+
+    response = analyst_client.get(API + "drafts/", {"format": "csv"})
+    rows = _csv(response)
+
+    undated = next(row for row in rows if row["title"] == "Undated")
+    assert "tally" not in _header(response)
+    assert undated["tally.seated"] == "" and undated["tally.counts.yes"] == ""

@@ -40,11 +40,19 @@ def _vote(resolution_number: int = 9901) -> dict[str, Any]:
     }
 
 
+STATUS_CODES = {
+    401: {"not_authenticated", "authentication_failed"},
+    403: {"permission_denied"},
+}
+
+
 def _error_shape(response: Any) -> dict[str, Any]:
+    """The one error shape, with the code its status documents."""
     body = response.json()
-    assert set(body) == {"detail", "errors"}, body
+    assert set(body) == {"detail", "code", "errors"}, body
     assert isinstance(body["detail"], str) and body["detail"]
     assert isinstance(body["errors"], list)
+    assert body["code"] in STATUS_CODES[response.status_code], body
     return body
 
 
@@ -150,7 +158,7 @@ def test_anonymous_reads_need_a_signed_in_user(draft_2019: Any):
         API + f"drafts/{draft_2019.slug}/scenarios/", {"overrides": {}}, format="json"
     )
     assert response.status_code == 401
-    assert set(response.json()) == {"detail", "errors"}
+    assert _error_shape(response)["code"] == "not_authenticated"
 
 
 def test_anonymous_reads_allowed_with_public_reads(draft_2019: Any, public_reads: None):
@@ -204,7 +212,7 @@ def test_a_bad_token_is_refused(draft_2019: Any, public_reads: None):
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     response = client.get(API + "drafts/")
     assert response.status_code == 401
-    _error_shape(response)
+    assert _error_shape(response)["code"] == "authentication_failed"
 
 
 # Sessions and CSRF --------------------------------------------------------------------------

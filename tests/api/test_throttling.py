@@ -20,9 +20,10 @@ def _assert_throttled(response: Any) -> None:
     retry_after = int(response["Retry-After"])
     assert 0 < retry_after <= 60
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "code", "errors"}
     assert isinstance(body["detail"], str) and body["detail"]
-    assert body["errors"] == [] or all(set(e) == {"field", "message"} for e in body["errors"])
+    assert body["code"] == "throttled"
+    assert body["errors"] == []
 
 
 def test_fourth_anonymous_request_is_throttled(seeded: None, public_reads: None, settings: Any):

@@ -43,6 +43,7 @@ def test_a_vote_before_the_draft_was_circulated_is_refused(
             "field": "voted_on",
             "message": "The vote (2019-12-01) cannot come before the draft was circulated "
             "(2019-12-16).",
+            "code": "invalid",
         }
     ]
     assert not RecordedVote.objects.filter(draft=draft_2019).exists()
@@ -85,7 +86,9 @@ def test_an_override_given_twice_is_refused(draft_2019: Draft, analyst_client: A
     )
 
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"field": "overrides", "message": "USA is given twice."}]
+    assert response.json()["errors"] == [
+        {"field": "overrides", "message": "USA is given twice.", "code": "invalid"}
+    ]
 
 
 def test_ordering_puts_drafts_never_voted_last_in_both_directions(

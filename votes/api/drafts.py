@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.filters import SearchFilter
 from rest_framework.renderers import JSONRenderer
 
 import charter
-from api.filters import NullsLastOrderingFilter
+from api.filters import NullsLastOrderingFilter, SearchFilter
 from api.renderers import CSV_FORMAT, CSVRenderer
 from members.models import CouncilCalendar, charter_seats
 from resolutions.api import (
@@ -28,10 +27,21 @@ from resolutions.models import Draft, Provision
 from votes.models import Position
 from votes.projections import with_projection_state
 
+StanceCountsSerializer = type(
+    "StanceCountsSerializer",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "How many members hold each stance (every stance, so every CSV row has the "
+        "same columns).",
+        **{stance.value: serializers.IntegerField() for stance in charter.Stance},
+    },
+)
+
 
 class TallySummarySerializer(serializers.Serializer):
     seated = serializers.IntegerField()
-    counts = serializers.DictField(child=serializers.IntegerField())
+    counts = StanceCountsSerializer()
     permanent_opposed = serializers.ListField(child=serializers.CharField())
     outcome_if_held_now = serializers.ChoiceField(choices=[r.value for r in charter.Result])
     votes_needed = serializers.IntegerField()

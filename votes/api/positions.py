@@ -13,8 +13,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import StrictDateField, StrictFloatField, StrictIntegerField
 from api.params import bool_param
 from api.renderers import CSV_FORMAT, CSVRenderer
+from api.serializers import StrictSerializer
+from members.api import MemberCodeField
 from resolutions.api import DraftLookupMixin
 from votes.models import Position, Stance
 from votes.services import member_from_code, position_record
@@ -50,23 +53,16 @@ class PositionSerializer(serializers.ModelSerializer):
         ]
 
 
-class StrictFloatField(serializers.FloatField):
-    """A number, and not a JSON boolean in disguise (``true`` is not a confidence of 1)."""
+class PositionInputSerializer(StrictSerializer):
+    output_serializer = PositionSerializer
 
-    def to_internal_value(self, data: Any) -> float:
-        if isinstance(data, bool):
-            self.fail("invalid")
-        return super().to_internal_value(data)  # type: ignore[no-any-return]
-
-
-class PositionInputSerializer(serializers.Serializer):
-    member = serializers.CharField(max_length=3, help_text="ISO3 code, e.g. USA.")
+    member = MemberCodeField(help_text="ISO3 code, e.g. USA.")
     stance = serializers.ChoiceField(choices=Stance.choices)
     confidence = StrictFloatField(min_value=0, max_value=1)
-    as_of = serializers.DateField()
+    as_of = StrictDateField()
     source = serializers.CharField(max_length=5000)
     source_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="")
-    supersedes = serializers.IntegerField(
+    supersedes = StrictIntegerField(
         required=False,
         allow_null=True,
         min_value=1,

@@ -14,8 +14,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import KeyedDictField, StrictDateField, StrictIntegerField
 from api.filters import StrictFilterSet
 from api.renderers import CSV_FORMAT, CSVRenderer
+from api.serializers import StrictSerializer
+from members.api import MemberCodeField
 from resolutions.models import Draft
 from votes.api.tally import RESULTS
 from votes.models import RecordedVote, Vote
@@ -85,21 +88,24 @@ class RecordedVoteDetailSerializer(RecordedVoteSerializer):
         fields = [*RecordedVoteSerializer.Meta.fields, "ballots"]
 
 
-class RecordedVoteInputSerializer(serializers.Serializer):
+class RecordedVoteInputSerializer(StrictSerializer):
+    output_serializer = RecordedVoteDetailSerializer
+
     draft = serializers.CharField(
         required=False, allow_null=True, default=None, help_text="The draft's id, slug or symbol."
     )
-    resolution_number = serializers.IntegerField(
+    resolution_number = StrictIntegerField(
         required=False, allow_null=True, min_value=1, default=None
     )
-    voted_on = serializers.DateField()
+    voted_on = StrictDateField()
     matter = serializers.ChoiceField(choices=Draft.Matter.choices, default="substantive")
     meeting_record = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=40
     )
     subject = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     source = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    ballots = serializers.DictField(
+    ballots = KeyedDictField(
+        key=MemberCodeField(),
         child=serializers.ChoiceField(choices=Vote.choices),
         help_text="ISO3 code -> vote, one for each seated member.",
     )

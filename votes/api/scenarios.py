@@ -8,15 +8,19 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.fields import KeyedDictField
 from api.permissions import Compute
+from api.serializers import StrictSerializer
+from members.api import MemberCodeField
 from resolutions.api import DraftLookupMixin
 from votes.api.projection import STANCES, ProjectionSerializer, projection_payload
 from votes.api.tally import TallySerializer, tally_payload
 from votes.projections import draft_analysis
 
 
-class ScenarioInputSerializer(serializers.Serializer):
-    overrides = serializers.DictField(
+class ScenarioInputSerializer(StrictSerializer):
+    overrides = KeyedDictField(
+        key=MemberCodeField(),
         child=serializers.ChoiceField(choices=STANCES),
         allow_empty=True,
         help_text='ISO3 code -> stance, e.g. {"USA": "abstain"}; each held with confidence 1.',
@@ -41,19 +45,9 @@ class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
     )
     def post(self, request: Request, key: str) -> Response:
         draft = self.get_draft()
-        if not isinstance(request.data, dict):
-            raise serializers.ValidationError({"body": ["Send a JSON object with 'overrides'."]})
-        unknown = sorted(set(request.data) - {"overrides"})
-        if unknown:
-            raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
         given = ScenarioInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        overrides: dict[str, str] = {}
-        for code, stance in given.validated_data["overrides"].items():
-            member = code.strip().upper()
-            if member in overrides:
-                raise serializers.ValidationError({"overrides": [f"{member} is given twice."]})
-            overrides[member] = stance
+        overrides: dict[str, str] = given.validated_data["overrides"]
         analysis = draft_analysis(draft, overrides)
         data = projection_payload(
             draft,
