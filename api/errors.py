@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-CONFLICT_CODES = frozenset({"stale_version"})
+CONFLICT_CODES = frozenset({"stale_version", "older_than_current"})
 """Codes of validation errors that mean "someone changed it since you read it": a 409."""
 
 

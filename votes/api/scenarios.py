@@ -10,9 +10,9 @@ from rest_framework.response import Response
 
 from api.permissions import Compute
 from resolutions.api import DraftLookupMixin
-from votes.api.projection import STANCES, ProjectionSerializer, projection_payload
+from votes.api.projection import STANCES, ProjectionFiguresSerializer, projection_payload
 from votes.api.tally import TallySerializer, tally_payload
-from votes.projections import draft_analysis
+from votes.projections import draft_reading
 
 
 class ScenarioInputSerializer(serializers.Serializer):
@@ -23,11 +23,9 @@ class ScenarioInputSerializer(serializers.Serializer):
     )
 
 
-class ScenarioSerializer(ProjectionSerializer):
+class ScenarioSerializer(ProjectionFiguresSerializer):
     overrides = serializers.DictField(child=serializers.CharField())
     tally = TallySerializer()
-    computed_at = None  # type: ignore[assignment]
-    stale = None  # type: ignore[assignment]
 
 
 class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
@@ -54,11 +52,11 @@ class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
             if member in overrides:
                 raise serializers.ValidationError({"overrides": [f"{member} is given twice."]})
             overrides[member] = stance
-        analysis = draft_analysis(draft, overrides)
+        reading = draft_reading(draft, overrides)
         data = projection_payload(
             draft,
-            analysis.to_dict(),
+            reading.analysis.to_dict(),
             overrides=overrides,
-            tally=tally_payload(draft, analysis.tally, None),
+            tally=tally_payload(reading, None),
         )
         return Response(ScenarioSerializer(data).data)
