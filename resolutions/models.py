@@ -193,11 +193,6 @@ class DraftDates:
     last: dt.date
     council: dt.date
 
-    @property
-    def latest_position(self) -> dt.date:
-        """The latest day a position may be dated: the Council's day, and never after today."""
-        return min(self.council, timezone.localdate())
-
 
 class Draft(models.Model):
     """A draft resolution from its first text to the vote."""
