@@ -834,8 +834,18 @@ def test_schema_declares_nullable_every_field_the_api_returns_as_null(
         "Position": _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/positions/")),
         "RecordedVote": _ok(analyst_client.get(API + "votes/"))["results"],
         "RecordedVoteDetail": [_ok(analyst_client.get(API + f"votes/{vote.pk}/"))],
-        "Tally": [_ok(analyst_client.get(API + "drafts/s-2019-961/tally/"))],
+        "Tally": [
+            _ok(analyst_client.get(API + "drafts/s-2019-961/tally/")),
+            _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/tally/")),
+        ],
+        # Before a projection is stored (computed_at null), and once it is.
+        "Projection": [_ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))],
     }
+    refresh_stale_projections()
+    samples["Projection"].append(
+        _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))
+    )
+    samples["DraftList"] += _ok(analyst_client.get(API + "drafts/"))["results"]
     undeclared = set()
     for component, items in samples.items():
         properties = components[component]["properties"]

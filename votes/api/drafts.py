@@ -24,6 +24,7 @@ from resolutions.api import (
 )
 from resolutions.models import Draft, Provision
 from votes.api.tally import RECORDED_OUTCOME_HELP
+from votes.models import Outcome
 from votes.projections import with_projection_state
 
 
@@ -40,7 +41,7 @@ class TallySummarySerializer(serializers.Serializer):
         "council_on (not counted).",
     )
     recorded_outcome = serializers.ChoiceField(
-        choices=[r.value for r in charter.Result], allow_null=True, help_text=RECORDED_OUTCOME_HELP
+        choices=Outcome.choices, allow_null=True, help_text=RECORDED_OUTCOME_HELP
     )
 
 

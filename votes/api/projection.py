@@ -25,7 +25,7 @@ from votes.api.tally import (
     RecordedVoteSummarySerializer,
     draft_state_or_404,
 )
-from votes.models import Projection
+from votes.models import Outcome, Projection
 
 STANCES = [s.value for s in charter.Stance]
 
@@ -80,7 +80,7 @@ class ProjectionSerializer(ProjectionFiguresSerializer):
         help_text="Current positions of members not seated on council_on: not counted.",
     )
     recorded_outcome = serializers.ChoiceField(
-        choices=RESULTS, allow_null=True, help_text=RECORDED_OUTCOME_HELP
+        choices=Outcome.choices, allow_null=True, help_text=RECORDED_OUTCOME_HELP
     )
     recorded_vote = RecordedVoteSummarySerializer(
         allow_null=True, help_text="The draft's recorded vote: counts and vetoing members."

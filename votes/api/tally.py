@@ -17,6 +17,7 @@ from api import conditional
 from resolutions.api import DraftLookupMixin
 from resolutions.models import Draft
 from votes import projections
+from votes.models import Outcome, Stance
 
 RESULTS = [r.value for r in charter.Result]
 
@@ -32,7 +33,7 @@ class NotCountedSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="The position's id.")
     member = serializers.CharField(help_text="ISO3 code.")
     name = serializers.CharField()
-    stance = serializers.ChoiceField(choices=[s.value for s in charter.Stance])
+    stance = serializers.ChoiceField(choices=Stance.choices)
     as_of = serializers.DateField()
     reason = serializers.CharField(help_text='e.g. "not on the Council on 2026-12-02".')
 
@@ -49,7 +50,7 @@ class RecordedVoteSummarySerializer(serializers.Serializer):
     voted_on = serializers.DateField()
     meeting_record = serializers.CharField(help_text="e.g. S/PV.8697; empty when unknown.")
     recorded_outcome = serializers.ChoiceField(
-        choices=RESULTS,
+        choices=Outcome.choices,
         help_text="The outcome as the records state it (the engine's reading of the ballots "
         "when they state none).",
     )
@@ -89,7 +90,7 @@ class TallySerializer(serializers.Serializer):
         help_text="Current positions of members not seated on council_on: listed, not counted.",
     )
     recorded_outcome = serializers.ChoiceField(
-        choices=RESULTS, allow_null=True, help_text=RECORDED_OUTCOME_HELP
+        choices=Outcome.choices, allow_null=True, help_text=RECORDED_OUTCOME_HELP
     )
     recorded_vote = RecordedVoteSummarySerializer(
         allow_null=True, help_text="The draft's recorded vote: counts and vetoing members."
