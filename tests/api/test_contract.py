@@ -536,6 +536,9 @@ def test_editor_records_a_position_that_becomes_current(
         "leaning_yes",
         "undecided",
     ]
+    replaced = next(p for p in history if p["member"]["code"] == "BEL" and p["id"] != body["id"])
+    assert (replaced["current"], replaced["counted"]) == (False, False)
+    assert replaced["reason"] == "not current: the member has a position with a later as-of date"
     tally = _ok(editor_client.get(API + f"drafts/{draft_2019.slug}/tally/"))
     assert tally["counts"]["leaning_yes"] == 0
     assert tally["counts"]["undecided"] == 10
@@ -578,6 +581,76 @@ def test_position_superseding_an_old_one_is_a_conflict(
     assert str(newer["id"]) in body["errors"][0]["message"]
     assert isinstance(body["detail"], str) and body["detail"]
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"as_of": "2001-05-01"},
+            "as_of",
+            "2001-05-01 is before the draft's first date (2019-12-16): a position cannot be "
+            "older than the draft.",
+        ),
+        (
+            {"as_of": "0001-01-01"},
+            "as_of",
+            "0001-01-01 is before the draft's first date (2019-12-16): a position cannot be "
+            "older than the draft.",
+        ),
+        # Germany sat in 2019-2020: today's position (the admin's "Today") is refused.
+        (
+            {"member": "DEU", "as_of": "2026-12-02"},
+            "member",
+            "Germany is not on the Security Council on 2026-12-02.",
+        ),
+    ],
+)
+def test_a_position_outside_the_drafts_dates_or_its_members_seat_is_refused(
+    draft_2019: Any,
+    editor_client: APIClient,
+    row_counts: Any,
+    change: dict[str, str],
+    field: str,
+    message: str,
+):
+    before = row_counts()
+    response = editor_client.post(
+        API + f"drafts/{draft_2019.slug}/positions/", {**NEW_POSITION, **change}, format="json"
+    )
+    body = _ok(response, 400)
+    assert body["errors"] == [{"field": field, "message": message}]
+    assert row_counts() == before
+
+
+def test_a_position_after_the_vote_is_refused(seeded: None, editor_client: APIClient):
+    response = editor_client.post(
+        API + "drafts/s-2019-961/positions/",
+        {**NEW_POSITION, "as_of": "2019-12-21"},
+        format="json",
+    )
+    body = _ok(response, 400)
+    assert body["errors"] == [
+        {"field": "as_of", "message": "2019-12-21 is after the vote on it (2019-12-20)."}
+    ]
+
+
+def test_an_older_position_supersedes_nothing(
+    draft_2019: Any, editor_client: APIClient, row_counts: Any
+):
+    url = API + f"drafts/{draft_2019.slug}/positions/"
+    usa = Position.objects.get(draft=draft_2019, member__code="USA")  # as of 2019-12-30
+    older = {**NEW_POSITION, "member": "USA", "as_of": "2019-12-20", "stance": "yes"}
+    before = row_counts()
+    body = _ok(editor_client.post(url, {**older, "supersedes": usa.pk}, format="json"), 409)
+    assert body["errors"][0]["field"] == "as_of"
+    assert "is older and cannot replace it" in body["errors"][0]["message"]
+    assert row_counts() == before
+    # Without supersedes it is kept as history, and says it is not current.
+    kept = _ok(editor_client.post(url, older, format="json"), 201)
+    assert (kept["current"], kept["counted"]) == (False, False)
+    current = _ok(editor_client.get(url))
+    assert next(p for p in current if p["member"]["code"] == "USA")["id"] == usa.pk
 
 
 # Recorded votes -----------------------------------------------------------------------------
