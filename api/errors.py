@@ -33,6 +33,8 @@ ERROR_CODES: dict[str, str] = {
     "unknown_member": "No Council member has this code.",
     "not_seated": "The member is not on the Security Council on the day that counts.",
     "stale_version": "Someone changed it since you read it (409): reload and try again.",
+    "older_than_current": "The position is older than the member's current one, so it cannot "
+    "supersede it (409); send it without supersedes to keep it as history.",
     "parse_error": "The body is not valid JSON.",
     "too_deep": "The JSON body is nested deeper than the limit.",
     "not_found": "No such object or endpoint (404).",
@@ -48,7 +50,7 @@ ERROR_CODES: dict[str, str] = {
 
 _ALIASES = {"null": "required", "blank": "required"}
 
-CONFLICT_CODES = frozenset({"stale_version"})
+CONFLICT_CODES = frozenset({"stale_version", "older_than_current"})
 """Codes of validation errors that mean "someone changed it since you read it": a 409."""
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -152,6 +154,74 @@ class DraftQuerySet(models.QuerySet["Draft"]):
             return self.get(symbol__iexact=found.value)
         return self.get(slug=found.value)
 
+    def with_dates(self, today: dt.date | None = None) -> DraftQuerySet:
+        """Annotate each draft with the days that bound it, in SQL (so lists and staleness
+        checks can use them): the one home of these rules, which :attr:`Draft.dates` reads.
+
+        * ``first_day``: the earliest of its circulation and its first text's date; failing
+          both, the vote's date, and failing that the day it was entered. No position can be
+          older.
+        * ``last_day``: the latest of its circulation and its last text's date; failing both,
+          the vote's date, and failing that the day it was entered.
+        * ``council_day``: the day whose Council decides it. The vote's date (scheduled, or
+          set by its recorded vote); without one, today while the draft is open, and its
+          ``last_day`` once it is closed (withdrawn, or closed without a recorded date).
+
+        ``today`` defaults to :func:`django.utils.timezone.localdate`.
+        """
+        day = today or timezone.localdate()
+        versions = DraftVersion.objects.filter(draft=OuterRef("pk")).order_by()
+        entered = TruncDate("created_at")
+        return (
+            self.annotate(
+                first_text_day=Subquery(
+                    versions.values("draft").annotate(day=Min("dated")).values("day")[:1],
+                    output_field=models.DateField(),
+                ),
+                last_text_day=Subquery(
+                    versions.values("draft").annotate(day=Max("dated")).values("day")[:1],
+                    output_field=models.DateField(),
+                ),
+            )
+            .annotate(
+                # Least/Greatest with NULL differ between databases; the Coalesce pairs make both
+                # ignore a missing date.
+                first_day=Coalesce(
+                    Least(
+                        Coalesce("circulated_on", "first_text_day"),
+                        Coalesce("first_text_day", "circulated_on"),
+                    ),
+                    "vote_on",
+                    entered,
+                ),
+                last_day=Coalesce(
+                    Greatest(
+                        Coalesce("circulated_on", "last_text_day"),
+                        Coalesce("last_text_day", "circulated_on"),
+                    ),
+                    "vote_on",
+                    entered,
+                ),
+            )
+            .annotate(
+                council_day=models.Case(
+                    models.When(vote_on__isnull=False, then=F("vote_on")),
+                    models.When(status__in=Draft.Status.open_values(), then=Value(day)),
+                    default=F("last_day"),
+                    output_field=models.DateField(),
+                )
+            )
+        )
+
+
+@dataclass(frozen=True)
+class DraftDates:
+    """The days that bound a draft (see :meth:`DraftQuerySet.with_dates`)."""
+
+    first: dt.date
+    last: dt.date
+    council: dt.date
+
 
 class Draft(models.Model):
     """A draft resolution from its first text to the vote."""
@@ -261,9 +331,27 @@ class Draft(models.Model):
         return ""
 
     @property
-    def council_date(self) -> dt.date | None:
-        """The day whose Council decides this draft: the vote, else the circulation."""
-        return self.vote_on or self.circulated_on
+    def dates(self) -> DraftDates:
+        """First day, last day and Council day of the draft, as
+        :meth:`DraftQuerySet.with_dates` computes them (read from its annotations when the
+        draft was loaded with them, else in one query)."""
+        values = self.__dict__
+        if "council_day" not in values:
+            if self.pk is None:
+                raise ValueError("A draft's dates are known once it is saved.")
+            row = (
+                Draft.objects.filter(pk=self.pk)
+                .with_dates()
+                .values("first_day", "last_day", "council_day")
+                .get()
+            )
+            return DraftDates(row["first_day"], row["last_day"], row["council_day"])
+        return DraftDates(values["first_day"], values["last_day"], values["council_day"])
+
+    @property
+    def council_date(self) -> dt.date:
+        """The day whose Council decides this draft (see :meth:`DraftQuerySet.with_dates`)."""
+        return self.dates.council
 
     @property
     def is_open(self) -> bool:

@@ -244,7 +244,7 @@ def test_a_position_for_a_member_not_on_the_council_is_refused_next_to_the_field
         r'<div class="form-row errors field-member">(.*?)<label', response.content.decode(), re.S
     )
     assert member_row, "the member field is not marked as having an error"
-    assert "Japan is not on the Security Council on 2019-12-16." in _text(member_row.group(1))
+    assert "Japan is not on the Security Council on 2019-12-31." in _text(member_row.group(1))
     assert Position.objects.count() == before
 
 

@@ -3,15 +3,17 @@ projections the engine computes from positions."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 import charter
-from members.models import Member
+from members.models import Member, Term
 from resolutions.models import Draft
 
 
@@ -76,6 +78,24 @@ class PositionQuerySet(models.QuerySet["Position"]):
             .values("id")[:1]
         )
         return self.filter(id=Subquery(latest))
+
+    def with_standing(self, council_day: dt.date) -> PositionQuerySet:
+        """Annotate ``is_current`` (the member's current position on the draft) and
+        ``seated`` (the member sits on the Council on ``council_day``, the draft's Council
+        day): a position is counted when both hold."""
+        latest = (
+            Position.objects.filter(draft_id=OuterRef("draft_id"), member_id=OuterRef("member_id"))
+            .latest_first()
+            .values("id")[:1]
+        )
+        return self.annotate(
+            is_current=Case(
+                When(id=Subquery(latest), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            seated=Exists(Term.objects.covering(council_day).filter(member=OuterRef("member_id"))),
+        )
 
 
 class Position(AppendOnlyModel):
@@ -211,7 +231,12 @@ class Ballot(AppendOnlyModel):
 
 
 class Projection(models.Model):
-    """The engine's projection of a draft, kept as history: one row each time it changes."""
+    """The engine's projection of a draft, kept as history: one row each time it changes.
+
+    It keeps the Council it was computed for (``council_on`` and its ``seats``), so that a
+    change of that Council — a term added, moved or deleted, a member's permanent flag, or the
+    Council day itself moving — shows as staleness (``votes.projections.projection_staleness``).
+    """
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="projections")
     computed_at = models.DateTimeField(default=timezone.now)
@@ -219,19 +244,32 @@ class Projection(models.Model):
         default=timezone.now, help_text="Last time the positions were found to give this result."
     )
     fingerprint = models.CharField(
-        max_length=64, help_text="Of the positions it was computed from."
+        max_length=64,
+        help_text="Of everything it was computed from: the engine's inputs (rule, positions, "
+        "stance table), the positions not counted and the recorded vote.",
     )
     model_version = models.CharField(
         max_length=40,
         default="",
         help_text="The engine's model version; a row from another version is stale.",
     )
+    council_on = models.DateField(
+        null=True, blank=True, help_text="The day whose Council it was computed for."
+    )
     p_adopted = models.FloatField()
     p_vetoed = models.FloatField()
     p_failed = models.FloatField()
     expected_yes = models.FloatField()
     most_likely = models.CharField(max_length=10, choices=Outcome.choices)
-    results = models.JSONField(help_text="The full analysis: tally, projection, pivots, path.")
+    results = models.JSONField(
+        help_text="The full analysis: tally, projection, pivots, path, the positions not "
+        "counted and the recorded vote."
+    )
+    summary = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What a list of drafts shows of it: the tally's counts and the recorded outcome.",
+    )
 
     class Meta:
         ordering = ["draft", "-computed_at", "-id"]
@@ -251,3 +289,22 @@ class Projection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft}: {self.p_adopted:.1%} adoption ({self.computed_at:%Y-%m-%d %H:%M})"
+
+
+class ProjectionSeat(models.Model):
+    """One member of the Council a projection was computed for, with its permanent flag as it
+    was then."""
+
+    projection = models.ForeignKey(Projection, on_delete=models.CASCADE, related_name="seats")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    permanent = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["projection", "member"], name="projection_seat_one_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} in projection {self.projection_id}"

@@ -1,27 +1,47 @@
-"""Projections of drafts: the engine applied to the current positions of the draft's Council,
-and the stored history of its results."""
+"""Projections of drafts: the engine applied to the current positions of the members seated on
+the draft's Council day, the stored history of its results, and the one rule that says when a
+stored projection is stale."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 import logging
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 import charter
-from members.models import Composition
-from resolutions.models import Draft, draft_key
-from votes.models import Position, Projection
+from members.models import Composition, Member, Term
+from resolutions.models import Draft, DraftQuerySet, draft_key
+from votes.models import Position, Projection, ProjectionSeat, RecordedVote, Vote
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +55,9 @@ def stance_table() -> Mapping[charter.Stance, charter.VoteProbabilities]:
 
 
 def draft_composition(draft: Draft) -> Composition:
-    """The Council that decides the draft: on the vote's day, else the circulation's, else
-    today's."""
-    return Composition.on(draft.council_date or timezone.localdate())
+    """The Council that decides the draft: the members seated on its Council day (the vote's
+    date; today while it is open without one; see ``DraftQuerySet.with_dates``)."""
+    return Composition.on(draft.council_date)
 
 
 def draft_rule(draft: Draft) -> charter.Rule:
@@ -45,140 +65,442 @@ def draft_rule(draft: Draft) -> charter.Rule:
     return draft_composition(draft).rule(charter.Matter(draft.matter))
 
 
-def current_positions(draft: Draft) -> dict[str, charter.PositionInput]:
-    positions = Position.objects.filter(draft=draft).current().select_related("member")
-    return {p.member.code: p.as_engine_input() for p in positions}
+# Which positions count ------------------------------------------------------------------------
 
 
-def _rule_and_positions(
-    draft: Draft, overrides: Mapping[str, str] | None = None
-) -> tuple[charter.Rule, dict[str, charter.PositionInput]]:
-    rule = draft_rule(draft)
-    positions = {code: p for code, p in current_positions(draft).items() if code in rule.members}
-    if overrides:
-        try:
-            positions = charter.apply_overrides(rule, positions, overrides)
-        except charter.EngineError as error:
-            raise ValidationError({"overrides": str(error)}) from None
-    return rule, positions
+def not_seated_reason(day: dt.date) -> str:
+    """Why a member's position is not counted when it does not sit on the Council day."""
+    return f"not on the Council on {day.isoformat()}"
+
+
+SUPERSEDED_REASON = "not current: the member has a position with a later as-of date"
+
+
+def position_standing(*, is_current: bool, seated: bool, council_day: dt.date) -> str | None:
+    """Why a position is not counted in the draft's tally and projection, or None when it is:
+    only a member's current position counts, and only if the member sits on the Council day."""
+    if not is_current:
+        return SUPERSEDED_REASON
+    if not seated:
+        return not_seated_reason(council_day)
+    return None
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """A member's current position that the Council day leaves out (the member has left the
+    Council, or had not joined it)."""
+
+    position_id: int
+    member: str
+    name: str
+    stance: str
+    as_of: dt.date
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position_id,
+            "member": self.member,
+            "name": self.name,
+            "stance": self.stance,
+            "as_of": self.as_of.isoformat(),
+            "reason": self.reason,
+        }
+
+
+def recorded_vote_summary(draft: Draft) -> dict[str, Any] | None:
+    """The draft's recorded vote as the tally and projection show it, or None before the vote:
+    its date and meeting, the outcome the records state (the engine's reading of the ballots
+    when the records give none), the counts and the vetoing members."""
+    vote = RecordedVote.objects.filter(draft=draft).prefetch_related("ballots").first()
+    if vote is None:
+        return None
+    cast_votes = Counter(ballot.vote for ballot in vote.ballots.all())
+    return {
+        "id": vote.pk,
+        "voted_on": vote.voted_on.isoformat(),
+        "meeting_record": vote.meeting_record,
+        "recorded_outcome": vote.recorded_outcome or vote.outcome,
+        "counts": {value: cast_votes[value] for value in Vote.values},
+        "vetoed_by": vote.vetoed_by.split(",") if vote.vetoed_by else [],
+    }
+
+
+class DraftReading:
+    """A draft as the engine reads it now: the Council of its Council day, the current
+    positions of the members seated on it (and those left out), and its recorded vote. The
+    tally and the full analysis are computed when first asked for."""
+
+    def __init__(self, draft: Draft, overrides: Mapping[str, str] | None = None) -> None:
+        self.draft = draft
+        self.composition = draft_composition(draft)
+        self.rule = self.composition.rule(charter.Matter(draft.matter))
+        positions = {}
+        left_out = []
+        current = Position.objects.filter(draft=draft).current().select_related("member")
+        for position in current.order_by("-member__permanent", "member__name"):
+            code = position.member.code
+            if code in self.rule.members:
+                positions[code] = position.as_engine_input()
+            else:
+                left_out.append(
+                    NotCounted(
+                        position.pk,
+                        code,
+                        position.member.name,
+                        position.stance,
+                        position.as_of,
+                        not_seated_reason(self.composition.day),
+                    )
+                )
+        if overrides:
+            try:
+                positions = charter.apply_overrides(self.rule, positions, overrides)
+            except charter.EngineError as error:
+                raise ValidationError({"overrides": str(error)}) from None
+        self.positions: dict[str, charter.PositionInput] = positions
+        self.not_counted: tuple[NotCounted, ...] = tuple(left_out)
+
+    @property
+    def council_on(self) -> dt.date:
+        return self.composition.day
+
+    @cached_property
+    def recorded_vote(self) -> dict[str, Any] | None:
+        return recorded_vote_summary(self.draft)
+
+    @cached_property
+    def tally(self) -> charter.Tally:
+        return charter.tally(self.rule, self.positions)
+
+    @cached_property
+    def analysis(self) -> charter.Analysis:
+        return charter.analyse(self.rule, self.positions, stance_table())
+
+    def extras(self) -> dict[str, Any]:
+        """What the tally and the projection carry beside the engine's figures."""
+        recorded = self.recorded_vote
+        return {
+            "council_on": self.council_on.isoformat(),
+            "not_counted": [item.to_dict() for item in self.not_counted],
+            "recorded_outcome": recorded["recorded_outcome"] if recorded else None,
+            "recorded_vote": recorded,
+        }
+
+    def results(self) -> dict[str, Any]:
+        """Everything a stored projection keeps (``Projection.results``)."""
+        return {**self.analysis.to_dict(), **self.extras()}
+
+    def summary(self) -> dict[str, Any]:
+        """What a list of drafts shows (``Projection.summary``)."""
+        tally = self.tally
+        return {
+            "council_on": self.council_on.isoformat(),
+            "seated": tally.seated,
+            "counts": {stance.value: n for stance, n in tally.counts.items()},
+            "permanent_opposed": list(tally.permanent_opposed),
+            "outcome_if_held_now": tally.outcome_if_held_now.result.value,
+            "votes_needed": tally.votes_needed,
+            "not_counted": [item.member for item in self.not_counted],
+            "recorded_outcome": self.recorded_vote["recorded_outcome"]
+            if self.recorded_vote
+            else None,
+        }
+
+    def fingerprint(self) -> str:
+        """Of everything the stored projection is computed from. The Council day itself is left
+        out: the same Council on another day gives the same projection."""
+        recorded = self.recorded_vote
+        payload = {
+            "engine": self.analysis.projection.fingerprint,
+            "not_counted": [item.position_id for item in self.not_counted],
+            "recorded_vote": recorded,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def draft_reading(draft: Draft, overrides: Mapping[str, str] | None = None) -> DraftReading:
+    """The draft as it stands, or under ``overrides`` (ISO3 -> stance) without writing
+    anything. A ValidationError when its Council day's Council is not fully known."""
+    return DraftReading(draft, overrides)
 
 
 def draft_tally(draft: Draft) -> charter.Tally:
     """Who stands where on the draft, and the outcome if it were voted now."""
-    return charter.tally(*_rule_and_positions(draft))
+    return draft_reading(draft).tally
 
 
 def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> charter.Analysis:
     """Tally, projection, pivotal members and closest path for the draft as it stands, or
     under ``overrides`` (ISO3 -> stance) without writing anything."""
-    rule, positions = _rule_and_positions(draft, overrides)
-    return charter.analyse(rule, positions, stance_table())
+    return draft_reading(draft, overrides).analysis
+
+
+# Stored projections --------------------------------------------------------------------------
 
 
 def projection_refresh(*, draft_id: int) -> Projection | None:
-    """Recompute a draft's projection from the database. Writes a history row only when the
-    result changed; otherwise marks the latest row as checked. Returns the new row, if any.
-    Safe to run twice or concurrently: the draft's row is locked while it runs."""
+    """Recompute a draft's projection from the database. Writes a history row, with the
+    Council it used, only when the result changed; otherwise marks the latest row as checked.
+    Returns the new row, if any. A draft whose Council is not fully known on its Council day
+    gets none (it stays stale until the missing terms are entered). Safe to run twice or
+    concurrently: the draft's row is locked while it runs."""
     with transaction.atomic():
         draft = Draft.objects.select_for_update().filter(pk=draft_id).first()
         if draft is None:
             return None
-        analysis = draft_analysis(draft)
+        # Taken before the inputs are read: a change made while this runs shows as stale.
         now = timezone.now()
+        try:
+            reading = draft_reading(draft)
+            fingerprint = reading.fingerprint()
+        except ValidationError as error:
+            log.info("No projection for draft %s: %s", draft_id, " ".join(error.messages))
+            return None
         latest = draft.projections.order_by("-computed_at", "-id").first()
         if (
             latest is not None
-            and latest.fingerprint == analysis.projection.fingerprint
+            and latest.fingerprint == fingerprint
             and latest.model_version == charter.MODEL_VERSION
         ):
             latest.checked_at = now
             latest.save(update_fields=["checked_at"])
             return None
-        projection = analysis.projection
-        return Projection.objects.create(
+        projection = reading.analysis.projection
+        row = Projection.objects.create(
             draft=draft,
             computed_at=now,
             checked_at=now,
-            fingerprint=projection.fingerprint,
+            fingerprint=fingerprint,
             model_version=charter.MODEL_VERSION,
+            council_on=reading.council_on,
             p_adopted=projection.p_adopted,
             p_vetoed=projection.p_vetoed,
             p_failed=projection.p_failed,
             expected_yes=projection.expected_yes,
             most_likely=projection.most_likely.value,
-            results=analysis.to_dict(),
+            results=reading.results(),
+            summary=reading.summary(),
         )
+        ProjectionSeat.objects.bulk_create(
+            ProjectionSeat(projection=row, member=member, permanent=member.permanent)
+            for member in reading.composition.members
+        )
+        return row
 
 
-def with_projection_state(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
-    """Annotate each draft with its latest projection's probability and whether it is stale
-    (positions or the draft changed after it was last checked), in one query."""
+def _count(queryset: QuerySet[Any], field: str = "pk", *, distinct: bool = False) -> Subquery:
+    """A correlated COUNT of ``queryset`` as a subquery that gives 0, not NULL, for no rows."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    count = Func(F(field), template=template, output_field=IntegerField())
+    return Subquery(queryset.order_by().annotate(n=count).values("n")[:1])
+
+
+def _aggregate(queryset: QuerySet[Any], field: str, function: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().annotate(x=Func(F(field), function=function)).values("x")[:1]
+    )
+
+
+def _last_position_at() -> Subquery:
+    """When a position on the draft was last recorded."""
+    positions = Position.objects.filter(draft=OuterRef("pk"))
+    return _aggregate(positions, "created_at", "MAX")
+
+
+def with_projection_state(
+    drafts: QuerySet[Draft],
+    today: dt.date | None = None,
+    *,
+    council_day: dt.date | None = None,
+) -> QuerySet[Draft]:
+    """Annotate each draft with its dates (``DraftQuerySet.with_dates``), its latest stored
+    projection (``projection_id``, ``projection_computed_at``, ``projection_checked_at``,
+    ``projected_p_adopted``, ``projection_summary``) and ``projection_stale``, in one query.
+
+    This is the one home of the staleness rule. A draft's stored projection is stale when:
+
+    * there is none (every draft gets one, with or without positions);
+    * it came from another version of the engine;
+    * a position on the draft was recorded after the projection was last checked;
+    * the draft changed after that (its status, dates or matter; recording its vote changes
+      its status);
+    * the Council seated on the draft's Council day is not the one the projection was
+      computed for (its stored seats): a term added, moved or deleted, a member's permanent
+      flag changed, or the Council day itself moved (an open draft's "today").
+
+    Comparing the stored seats with the terms as they are now sees deletions and edits made
+    by any means, signals or not. ``draft_state`` (one draft), ``stale_drafts`` (the periodic
+    repair) and the drafts list all read this annotation.
+
+    ``council_day``, for a single draft whose Council day is already known, stands in for the
+    ``with_dates`` expression: the same rule, far cheaper to plan, since the expression is
+    repeated in each subquery that uses it.
+    """
     latest = Projection.objects.filter(draft=OuterRef("pk")).order_by("-computed_at", "-id")
-    return drafts.annotate(
-        projection_checked_at=Subquery(latest.values("checked_at")[:1]),
-        projection_model_version=Subquery(latest.values("model_version")[:1]),
-        projected_p_adopted=Subquery(latest.values("p_adopted")[:1]),
-        last_position_at=Subquery(
-            Position.objects.filter(draft=OuterRef("pk"))
-            .values("draft")
-            .annotate(last=Max("created_at"))
-            .values("last")[:1]
-        ),
-    ).annotate(
-        last_change_at=Greatest(F("updated_at"), Coalesce(F("last_position_at"), F("updated_at"))),
+    seated = Term.objects.covering(OuterRef("council_day"))  # type: ignore[arg-type]
+    same_seat = ProjectionSeat.objects.filter(
+        projection=OuterRef(OuterRef("projection_id")),
+        member=OuterRef("member_id"),
+        permanent=OuterRef("member__permanent"),
+    )
+    if council_day is not None:
+        dated = drafts.annotate(council_day=Value(council_day, output_field=DateField()))
+    else:
+        dated = cast(DraftQuerySet, drafts).with_dates(today)
+    return (
+        dated.annotate(
+            projection_id=Subquery(latest.values("id")[:1]),
+            projection_computed_at=Subquery(latest.values("computed_at")[:1]),
+            projection_checked_at=Subquery(latest.values("checked_at")[:1]),
+            projection_model_version=Subquery(latest.values("model_version")[:1]),
+            projected_p_adopted=Subquery(latest.values("p_adopted")[:1]),
+            projection_summary=Subquery(latest.values("summary")[:1], output_field=JSONField()),
+            last_position_at=_last_position_at(),
+        )
+        .annotate(
+            projection_seats=_count(
+                ProjectionSeat.objects.filter(projection=OuterRef("projection_id"))
+            ),
+            council_seats=_count(seated, "member_id", distinct=True),
+            council_changed=Exists(seated.exclude(Exists(same_seat))),
+        )
+        .annotate(
+            projection_stale=Case(
+                When(
+                    Q(projection_id__isnull=True)
+                    | ~Q(projection_model_version=charter.MODEL_VERSION)
+                    | Q(last_position_at__gt=F("projection_checked_at"))
+                    | Q(updated_at__gt=F("projection_checked_at"))
+                    | ~Q(projection_seats=F("council_seats"))
+                    | Q(council_changed=True),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
     )
 
 
-def stale_drafts() -> QuerySet[Draft]:
-    """Drafts with positions whose projection is missing or older than their last change."""
-    return with_projection_state(Draft.objects.filter(positions__isnull=False).distinct()).filter(
-        Q(projection_checked_at__isnull=True)
-        | Q(last_change_at__gt=F("projection_checked_at"))
-        | ~Q(projection_model_version=charter.MODEL_VERSION)
-    )
+def stale_drafts(today: dt.date | None = None) -> QuerySet[Draft]:
+    """Drafts whose stored projection is missing or stale (see ``with_projection_state``)."""
+    return with_projection_state(Draft.objects.all(), today).filter(projection_stale=True)
 
 
 @dataclass(frozen=True)
 class DraftState:
     """What a draft's tally and projection depend on, read in one query: an ETag for it, when
-    it last changed, and whether the stored projection is stale."""
+    it last changed, its Council day, and (for a projection) its stored projection and whether
+    that is stale."""
 
     etag: str
     last_modified: dt.datetime
     draft_id: int
+    council_day: dt.date
     projection_id: int | None = None
+    projection_computed_at: dt.datetime | None = None
     projection_stale: bool = False
 
 
-# One statement for the draft and everything its tally and projection depend on. It runs on
-# every tally and projection request, so it is plain SQL (no ORM compilation) that SQLite and
-# PostgreSQL both run; position and projection ids only grow, so MAX(id) is the latest row.
-STATE_SQL = """
-SELECT d.id, d.updated_at,
-       (SELECT MAX(p.id) FROM votes_position p WHERE p.draft_id = d.id),
-       (SELECT MAX(p.created_at) FROM votes_position p WHERE p.draft_id = d.id),
-       (SELECT MAX(r.id) FROM votes_projection r WHERE r.draft_id = d.id),
-       (SELECT MAX(r.checked_at) FROM votes_projection r WHERE r.draft_id = d.id),
-       (SELECT r.model_version FROM votes_projection r WHERE r.draft_id = d.id
-        ORDER BY r.id DESC LIMIT 1),
-       (SELECT MAX(t.updated_at) FROM members_term t),
-       (SELECT COUNT(*) FROM members_term t)
-FROM resolutions_draft d
-WHERE {where}
-"""
+TALLY_STATE = (
+    "pk",
+    "updated_at",
+    "council_day",
+    "last_position_id",
+    "last_position_at",
+    "terms_changed_at",
+    "terms_n",
+    "permanent_ids",
+)
+PROJECTION_STATE = (
+    "projection_id",
+    "projection_computed_at",
+    "projection_checked_at",
+    "projection_stale",
+)
+_ANY_DAY = dt.date(1, 1, 2)  # stand-ins while a statement is compiled, never real values
+_ANY_PK = -4_204_242
+_ANY_SLUG = "\x00draft-state"
 
 
-KEY_WHERE = {
-    "id": "d.id = %s",
-    "slug": "d.slug = %s",
-    "symbol": "UPPER(d.symbol) = UPPER(%s)",
-}
-"""The condition of STATE_SQL for each way a key names a draft (``draft_key``)."""
+@functools.cache
+def _state_statement(vendor: str, kind: str) -> tuple[str, tuple[Any, ...], dict[int, str]]:
+    """A one-draft state query, compiled once per process from the annotations lists use, with
+    stand-in values, and the places of those values: it runs on every tally and projection
+    request, and compiling it costs more than running it.
+
+    ``draft-by-pk`` and ``draft-by-slug`` read what a tally depends on (and the draft's
+    Council day); ``projection`` reads the stored projection and its staleness
+    (``with_projection_state``) for a draft whose id and Council day are known."""
+    if kind == "projection":
+        drafts = Draft.objects.filter(pk=_ANY_PK)
+        query = with_projection_state(drafts, council_day=_ANY_DAY).values(*PROJECTION_STATE)
+    else:
+        drafts = (
+            Draft.objects.filter(pk=_ANY_PK)
+            if kind == "draft-by-pk"
+            else Draft.objects.filter(slug=_ANY_SLUG)
+        )
+        positions = Position.objects.filter(draft=OuterRef("pk"))
+        query = (
+            cast(DraftQuerySet, drafts)
+            .with_dates(_ANY_DAY)
+            .annotate(
+                last_position_id=_aggregate(positions, "id", "MAX"),
+                last_position_at=_last_position_at(),
+                # The Council as a whole: any term added, edited or deleted, any member made
+                # permanent or not, changes one of these.
+                terms_changed_at=_aggregate(Term.objects.all(), "updated_at", "MAX"),
+                terms_n=_aggregate(Term.objects.all(), "id", "COUNT"),
+                permanent_ids=_aggregate(Member.objects.filter(permanent=True), "id", "SUM"),
+            )
+            .values(*TALLY_STATE)
+        )
+    sql, params = query.query.get_compiler(connection=connection).as_sql()
+    day = connection.ops.adapt_datefield_value(_ANY_DAY)
+    slots = {}
+    for index, value in enumerate(params):
+        if value in (_ANY_DAY, day):
+            slots[index] = "day"
+        elif value in (_ANY_PK, _ANY_SLUG):
+            slots[index] = "key"
+    if sorted(slots.values()) != ["day"] * (len(slots) - 1) + ["key"]:
+        raise RuntimeError(f"The {kind} state query's values cannot be placed: {slots}")
+    return sql, tuple(params), slots
+
+
+def _state_row(kind: str, key: int | str, day: dt.date) -> dict[str, Any] | None:
+    sql, params, slots = _state_statement(connection.vendor, kind)
+    values = {"day": connection.ops.adapt_datefield_value(day), "key": key}
+    bound = [values[slots[i]] if i in slots else value for i, value in enumerate(params)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        row = cursor.fetchone()
+        names = ["pk" if column[0] == "id" else column[0] for column in cursor.description]
+    if row is None:
+        return None
+    state = dict(zip(names, row, strict=True))
+    # SQLite hands back text for dates and times, and integers for booleans.
+    for name in (
+        "updated_at",
+        "last_position_at",
+        "terms_changed_at",
+        "projection_computed_at",
+        "projection_checked_at",
+    ):
+        if name in state:
+            state[name] = _moment(state[name])
+    if "council_day" in state and not isinstance(state["council_day"], dt.date):
+        state["council_day"] = dt.date.fromisoformat(str(state["council_day"]))
+    if "projection_stale" in state:
+        state["projection_stale"] = bool(state["projection_stale"])
+    return state
 
 
 def _moment(value: object) -> dt.datetime | None:
-    """A stored moment as an aware datetime. SQLite hands back naive datetimes for columns and
-    text for aggregates; both are UTC, as Django stores them."""
+    """A stored moment as an aware datetime (SQLite gives naive text, in UTC)."""
     if value is None:
         return None
     moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
@@ -189,53 +511,52 @@ def _moment(value: object) -> dt.datetime | None:
 
 def draft_state(key: str | int, kind: str) -> DraftState:
     """The state ``kind`` (``tally`` or ``projection``) of the draft whose id, slug or symbol is
-    ``key`` depends on, in one query; NotFound if there is no such draft."""
+    ``key`` depends on, in one query (two for a projection); ``Draft.DoesNotExist`` if there is
+    no such draft."""
     text = str(key).strip()
     found = draft_key(key)
     row = None
+    if found is not None and found.field == "symbol":
+        pk = Draft.objects.filter(symbol__iexact=found.value).values_list("pk", flat=True).first()
+        found = None if pk is None else found._replace(field="id", value=pk)
     if found is not None:
-        where = KEY_WHERE[found.field]
-        with connection.cursor() as cursor:
-            cursor.execute(STATE_SQL.format(where=where), [found.value])
-            row = cursor.fetchone()
+        row = _state_row(
+            "draft-by-pk" if found.field == "id" else "draft-by-slug",
+            found.value,
+            timezone.localdate(),
+        )
     if row is None:
         raise Draft.DoesNotExist(f"No draft with the id, slug or symbol {text!r}.")
-    (
-        draft_id,
-        updated,
-        position_id,
-        position_at,
-        projection_id,
-        checked,
-        model_version,
-        terms_at,
-        terms_n,
-    ) = row
+    if kind == "projection":
+        row.update(_state_row("projection", row["pk"], row["council_day"]) or {})
     parts: list[object] = [
         kind,
-        draft_id,
-        str(updated),
-        position_id,
-        str(terms_at),
-        terms_n,
+        row["pk"],
+        row["updated_at"].isoformat(),
+        row["council_day"].isoformat(),
+        row["last_position_id"],
+        str(row["terms_changed_at"]),
+        row["terms_n"],
+        row["permanent_ids"],
         settings.VOTE_STANCE_TABLE,
     ]
-    moments = [_moment(updated), _moment(position_at), _moment(terms_at)]
+    moments = [row["updated_at"], row["last_position_at"], row["terms_changed_at"]]
     if kind == "projection":
-        parts += [projection_id, str(checked)]
-        moments.append(_moment(checked))
+        parts += [row["projection_id"], str(row["projection_checked_at"]), row["projection_stale"]]
+        moments.append(row["projection_checked_at"])
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    last = max(m for m in moments if m is not None)
-    # Stale when positions or the draft changed after the projection was last checked, or it
-    # came from another version of the engine: the same rule as stale_drafts() applies to many
-    # drafts at once (tests/votes/test_projections.py holds the two to the same answers).
-    changed = max(m for m in moments[:2] if m is not None)
-    checked_at = _moment(checked)
-    stale = (projection_id is None and position_id is not None) or (
-        projection_id is not None
-        and (checked_at is None or changed > checked_at or model_version != charter.MODEL_VERSION)
+    return DraftState(
+        etag=f'"{digest}"',
+        last_modified=max(m for m in moments if m is not None),
+        draft_id=row["pk"],
+        council_day=row["council_day"],
+        projection_id=row.get("projection_id"),
+        projection_computed_at=row.get("projection_computed_at"),
+        projection_stale=row.get("projection_stale", False),
     )
-    return DraftState(f'"{digest}"', last, draft_id, projection_id, stale)
+
+
+# Sending refreshes ---------------------------------------------------------------------------
 
 
 REFRESH_PENDING_SECONDS = 60
@@ -247,10 +568,78 @@ def _pending_key(draft_id: int) -> str:
     return f"projection-refresh-pending:{draft_id}"
 
 
+Span = tuple[dt.date, dt.date | None]
+
+
+def drafts_decided_within(spans: Iterable[Span]) -> list[int]:
+    """The drafts whose Council day falls in any of the (start, end) spans (no end: still
+    running): those a change to a term over these days can alter."""
+    within = Q()
+    for start, end in spans:
+        span = Q(council_day__gte=start)
+        if end is not None:
+            span &= Q(council_day__lte=end)
+        within |= span
+    if not within:
+        return []
+    return list(Draft.objects.with_dates().filter(within).values_list("pk", flat=True))
+
+
+class _RefreshBatch:
+    """The refreshes one transaction asks for, sent together when it commits: the seed, or an
+    import of the Council's history, saves hundreds of terms and drafts in one transaction,
+    and each draft is then refreshed once, not once per row saved."""
+
+    def __init__(self, hooks: list[Any]) -> None:
+        self.hooks = hooks
+        self.draft_ids: set[int] = set()
+        self.spans: set[Span] = set()
+        self.sent = False
+
+    def send(self) -> None:
+        # Every request registers this; the first to run after the commit sends the batch.
+        if self.sent:
+            return
+        self.sent = True
+        for draft_id in sorted(self.draft_ids | set(drafts_decided_within(self.spans))):
+            projection_refresh_enqueue(draft_id)
+
+
+def _batch() -> _RefreshBatch | None:
+    """The current transaction's batch, its ``send`` registered with ``on_commit`` once more;
+    None outside a transaction (the refresh is then sent at once)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    batch: _RefreshBatch | None = getattr(connection, "_projection_refresh_batch", None)
+    # Django starts a new list of commit hooks when a transaction commits or rolls back (or a
+    # savepoint rolls back): a batch belongs to the list it was started with.
+    if batch is None or batch.sent or batch.hooks is not connection.run_on_commit:
+        batch = _RefreshBatch(connection.run_on_commit)
+        connection._projection_refresh_batch = batch  # type: ignore[attr-defined]
+    transaction.on_commit(batch.send)
+    return batch
+
+
 def projection_refresh_on_commit(draft_id: int) -> None:
     """Have ``draft_id``'s projection refreshed once the current transaction commits (at
     once outside a transaction)."""
-    transaction.on_commit(lambda: projection_refresh_enqueue(draft_id))
+    batch = _batch()
+    if batch is None:
+        projection_refresh_enqueue(draft_id)
+    else:
+        batch.draft_ids.add(draft_id)
+
+
+def council_change_refresh_on_commit(spans: Iterable[Span]) -> None:
+    """Once the current transaction commits, send a refresh for each draft whose Council day
+    falls in one of ``spans`` (the old and the new days of a changed term)."""
+    batch = _batch()
+    if batch is None:
+        for draft_id in drafts_decided_within(spans):
+            projection_refresh_enqueue(draft_id)
+    else:
+        batch.spans.update(spans)
 
 
 def projection_refresh_enqueue(draft_id: int) -> bool:

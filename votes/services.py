@@ -21,8 +21,9 @@ from votes.projections import projection_refresh_on_commit
 
 
 class PositionConflict(ValidationError):
-    """The position an editor meant to replace is no longer the current one (its error code,
-    ``stale_version``, makes the API answer 409)."""
+    """The position an editor meant to replace is no longer the current one, or is newer than
+    the one sent (its error code, ``stale_version`` or ``older_than_current``, makes the API
+    answer 409)."""
 
 
 def member_from_code(code: str, *, field: str = "member") -> Member:
@@ -81,8 +82,11 @@ def position_record(
 ) -> Position:
     """Record a member's position on a draft as a new row (positions are never edited).
 
-    ``supersedes`` is the id of the position the editor saw as current; if another editor has
-    recorded a newer one since, the write is refused rather than silently overtaking it.
+    The member's current position is its latest by ``as_of`` (then by entry). ``supersedes``
+    is the id of the position the editor saw as current and means "make this one current": it
+    is refused if another editor has recorded a newer one since, or if ``as_of`` is older than
+    the current position's. Without ``supersedes``, an older position is recorded as history
+    and does not become current.
     """
     entry = PositionEntry(member, stance, confidence, as_of, source, source_url, supersedes)
     return positions_record(draft=draft, entries=[entry], entered_by=entered_by)[0]
@@ -105,18 +109,40 @@ def positions_record(
 
 def position_validate(draft: Draft, entry: PositionEntry) -> Decimal:
     """Check a position before it is written; returns the confidence as stored. Raises a
-    ValidationError naming the field and the problem."""
+    ValidationError naming the field and the problem.
+
+    Its ``as_of`` lies between the draft's first date and its Council day (the vote, or today
+    while it is open; see ``DraftQuerySet.with_dates``), never in the future, and its member
+    sits on the Council on that date: the position's own date, not the draft's."""
     if entry.stance not in Stance.values:
         raise ValidationError(
             {"stance": f"{entry.stance!r} is not a stance; use one of {', '.join(Stance.values)}."}
         )
     confidence = _confidence(entry.confidence)
-    if entry.as_of > timezone.localdate():
-        raise ValidationError({"as_of": f"{entry.as_of} is in the future."})
-    _require_seated(entry.member, draft.council_date or entry.as_of)
+    _check_as_of(draft, entry.as_of)
+    _require_seated(entry.member, entry.as_of)
     if not (entry.source or "").strip():
         raise ValidationError({"source": "Say where this position comes from."})
     return confidence
+
+
+def _check_as_of(draft: Draft, as_of: dt.date) -> None:
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": f"{as_of} is in the future."})
+    dates = draft.dates
+    if as_of < dates.first:
+        raise ValidationError(
+            {
+                "as_of": f"{as_of} is before the draft's first date ({dates.first}): a position "
+                "cannot be older than the draft."
+            }
+        )
+    if as_of > dates.council:
+        if draft.vote_on is not None:
+            why = f"the vote on it ({draft.vote_on})"
+        else:
+            why = f"its last date ({dates.council}; it is {draft.get_status_display().lower()})"
+        raise ValidationError({"as_of": f"{as_of} is after {why}."})
 
 
 def _position_create(
@@ -124,18 +150,7 @@ def _position_create(
 ) -> Position:
     confidence = position_validate(draft, entry)
     if entry.supersedes is not None:
-        current = Position.objects.filter(draft=draft, member=entry.member).latest_first().first()
-        if current is None or current.pk != entry.supersedes:
-            now = f"position {current.pk}" if current else "no position"
-            raise PositionConflict(
-                {
-                    "supersedes": ValidationError(
-                        f"{entry.member}'s current position on this draft is {now}, not "
-                        f"{entry.supersedes}: another editor changed it. Reload and try again.",
-                        code="stale_version",
-                    )
-                }
-            )
+        _check_supersedes(draft, entry)
     position = Position(
         draft=draft,
         member=entry.member,
@@ -149,6 +164,35 @@ def _position_create(
     position.full_clean()
     position.save()
     return position
+
+
+def _check_supersedes(draft: Draft, entry: PositionEntry) -> None:
+    """A position sent with ``supersedes`` asks to become the member's current one. It is
+    refused (409) when the position it names is no longer current, or when it is older than
+    that position: the newest as-of date wins, so an older one could never be current."""
+    current = Position.objects.filter(draft=draft, member=entry.member).latest_first().first()
+    if current is None or current.pk != entry.supersedes:
+        now = f"position {current.pk}" if current else "no position"
+        raise PositionConflict(
+            {
+                "supersedes": ValidationError(
+                    f"{entry.member}'s current position on this draft is {now}, not "
+                    f"{entry.supersedes}: another editor changed it. Reload and try again.",
+                    code="stale_version",
+                )
+            }
+        )
+    if entry.as_of < current.as_of:
+        raise PositionConflict(
+            {
+                "as_of": ValidationError(
+                    f"{entry.member}'s current position on this draft (position {current.pk}) "
+                    f"is as of {current.as_of}; one as of {entry.as_of} is older and cannot "
+                    "replace it. Send it without supersedes to record it as history.",
+                    code="older_than_current",
+                )
+            }
+        )
 
 
 @transaction.atomic

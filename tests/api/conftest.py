@@ -4,6 +4,7 @@ tallies live there) for each test."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -101,9 +103,21 @@ def public_reads(settings: Any) -> None:
     settings.API_PUBLIC_READ = True
 
 
+SEED_TODAY = dt.date(2026, 12, 2)
+
+
 @pytest.fixture
-def draft_2019(seeded: None) -> Any:
-    """The unnumbered December 2019 Russian–Chinese DPRK draft of the seed."""
+def seed_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Pins "today" to 2026-12-02. The seed's 2019 draft is open with no vote date, so today's
+    Council decides it, and the seed's terms are complete only until the end of 2026."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: SEED_TODAY)
+    return SEED_TODAY
+
+
+@pytest.fixture
+def draft_2019(seeded: None, seed_today: dt.date) -> Any:
+    """The unnumbered December 2019 Russian–Chinese DPRK draft of the seed (its Council is
+    today's, "today" pinned by ``seed_today``)."""
     from resolutions.models import Draft
 
     return Draft.objects.get(symbol=None, title=SEED_TITLE_2019)

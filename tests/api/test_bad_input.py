@@ -79,7 +79,8 @@ def _post_raw(client: APIClient, url: str, raw: str, content_type: str = "applic
         ({"member": "XXX"}, "member", "Unknown member code 'XXX'"),
         ({"member": "USAA"}, "member", None),
         ({"member": None}, "member", None),
-        ({"member": "JPN"}, "member", "Japan is not on the Security Council on 2019-12-16."),
+        # The seat is judged on the position's own date (as_of), not the draft's.
+        ({"member": "JPN"}, "member", "Japan is not on the Security Council on 2019-12-20."),
         ({"stance": "maybe"}, "stance", "maybe"),
         ({"stance": "YES"}, "stance", None),
         ({"stance": ["yes"]}, "stance", None),
@@ -121,11 +122,11 @@ def test_bad_position_is_refused_and_nothing_written(
 def test_member_not_seated_on_the_drafts_date_is_named(
     seeded: None, editor_client: APIClient, row_counts: Any
 ):
-    # S/2022/431 was voted on 2022-05-26; Belgium sat in 2019-2020.
+    # S/2022/431 was voted on 2022-05-26 (its only date); Belgium sat in 2019-2020.
     before = row_counts()
     response = editor_client.post(
         API + "drafts/s-2022-431/positions/",
-        {**GOOD_POSITION, "as_of": "2022-05-20"},
+        {**GOOD_POSITION, "as_of": "2022-05-26"},
         format="json",
     )
     body = assert_error(
@@ -425,7 +426,8 @@ def dprk() -> SanctionsRegime:
 def test_draft_whose_council_is_incomplete_is_a_400_not_a_500(
     seeded: None, analyst_client: APIClient, dprk: SanctionsRegime
 ):
-    draft = DraftFactory(circulated_on=dt.date(2027, 3, 1), regime=dprk)
+    day = dt.date(2027, 3, 1)  # an open draft without a vote date would take today's Council
+    draft = DraftFactory(circulated_on=day, vote_on=day, regime=dprk)
     for url in (f"drafts/{draft.slug}/tally/", f"drafts/{draft.slug}/projection/"):
         assert_error(analyst_client.get(API + url), 400)
     response = analyst_client.post(
@@ -444,7 +446,8 @@ def test_a_draft_dated_before_the_charter_does_not_break_the_api(
 ):
     """Such a draft can be entered (the model and the admin accept any date); the API must
     still list drafts, and answer 400 where no Council can be computed."""
-    draft = DraftFactory(circulated_on=dt.date(1940, 1, 1), regime=dprk)
+    day = dt.date(1940, 1, 1)
+    draft = DraftFactory(circulated_on=day, vote_on=day, regime=dprk)
     listed = analyst_client.get(API + "drafts/")
     assert listed.status_code == 200
     assert analyst_client.get(API + f"drafts/{draft.slug}/").status_code == 200

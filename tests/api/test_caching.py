@@ -1,5 +1,6 @@
 """Conditional GETs of tallies and projections: ETag and Last-Modified, 304 on a matching
-If-None-Match, and invalidation when a new position is recorded."""
+If-None-Match, and invalidation when a new position is recorded. A read of a projection writes
+nothing: it answers what is stored, says whether that is stale, and sends one refresh."""
 
 from __future__ import annotations
 
@@ -14,12 +15,20 @@ from rest_framework.test import APIClient
 
 from members.models import Member
 from tests.api.conftest import API
+from tests.votes.queue import refreshes_held
 from votes.models import Projection, Stance
 from votes.services import position_record
+from votes.tasks import refresh_draft_projection, refresh_stale_projections
 
 pytestmark = pytest.mark.django_db
 
 KINDS = ["tally", "projection"]
+
+
+@pytest.fixture(autouse=True)
+def _projections_stored(draft_2019: Any) -> None:
+    """The state after the workers have run: every draft has its stored projection."""
+    refresh_stale_projections()
 
 
 def _url(draft: Any, kind: str) -> str:
@@ -130,7 +139,7 @@ def test_tally_etag_changes_when_a_position_is_recorded(
 
 
 @pytest.mark.parametrize("how", ["api", "service"])
-def test_projection_etag_changes_and_is_repaired_when_a_position_is_recorded(
+def test_projection_says_stale_after_a_position_until_the_refresh_it_sends_has_run(
     draft_2019: Any, analyst_client: APIClient, editor_client: APIClient, how: str
 ):
     first = _get(analyst_client, draft_2019, "projection")
@@ -141,26 +150,86 @@ def test_projection_etag_changes_and_is_repaired_when_a_position_is_recorded(
         _record_through_api(editor_client, draft_2019)
     else:
         _record_through_service(draft_2019)
+    # The read answers what is stored, and says it is stale (here, the refresh it sends runs
+    # in-process once the answer is made, as it does without a broker).
     response = _get(analyst_client, draft_2019, "projection", etag)
     assert response.status_code == 200
     assert response["ETag"] != etag
-    after = response.json()
-    assert after["stale"] is False
-    assert after["p_adopted"] > before["p_adopted"]  # the US no became an abstention
-    assert after["fingerprint"] != before["fingerprint"]
-    assert _get(analyst_client, draft_2019, "projection", response["ETag"]).status_code == 304
+    stale = response.json()
+    assert stale["stale"] is True
+    assert stale["computed_in_request"] is False
+    assert stale["p_adopted"] == before["p_adopted"]
+    assert stale["computed_at"] == before["computed_at"]
+    after = _get(analyst_client, draft_2019, "projection", response["ETag"])
+    assert after.status_code == 200
+    fresh = after.json()
+    assert fresh["stale"] is False
+    assert fresh["p_adopted"] > before["p_adopted"]  # the US no became an abstention
+    assert fresh["fingerprint"] != before["fingerprint"]
+    assert fresh["computed_at"] > before["computed_at"]
+    assert _get(analyst_client, draft_2019, "projection", after["ETag"]).status_code == 304
 
 
-def test_projection_is_computed_and_stored_on_first_read(
+def test_a_read_of_a_stale_projection_writes_nothing_and_sends_one_refresh(
     draft_2019: Any, analyst_client: APIClient
 ):
-    assert not Projection.objects.filter(draft=draft_2019).exists()
+    before = _get(analyst_client, draft_2019, "projection").json()
+    _record_through_service(draft_2019)
+    rows = Projection.objects.count()
+    with refreshes_held() as sent:
+        bodies = [_get(analyst_client, draft_2019, "projection").json() for _ in range(3)]
+        assert Projection.objects.count() == rows
+        assert sent == [draft_2019.pk]  # three readers, one refresh
+    assert all(body["stale"] is True for body in bodies)
+    assert all(body["p_adopted"] == before["p_adopted"] for body in bodies)
+    # The worker runs it; from then on the answer is the new projection, and fresh.
+    refresh_draft_projection(draft_2019.pk)
     body = _get(analyst_client, draft_2019, "projection").json()
-    assert body["stale"] is False
+    assert (body["stale"], body["computed_in_request"]) == (False, False)
+    assert body["p_adopted"] > before["p_adopted"]
+
+
+def test_fresh_computes_in_the_request_and_writes_nothing(
+    draft_2019: Any, analyst_client: APIClient
+):
+    stored = _get(analyst_client, draft_2019, "projection").json()
+    _record_through_service(draft_2019)
+    rows = Projection.objects.count()
+    with refreshes_held() as sent:
+        response = analyst_client.get(_url(draft_2019, "projection"), {"fresh": "1"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["computed_in_request"] is True
+    assert body["p_adopted"] > stored["p_adopted"]  # computed from the new position
+    assert body["stale"] is True  # what is stored is still behind
+    assert body["computed_at"] == stored["computed_at"]  # the stored one's
+    assert Projection.objects.count() == rows
+    assert sent == [draft_2019.pk]
+    assert "ETag" not in response
+
+
+def test_a_draft_without_a_stored_projection_is_computed_in_memory_and_a_refresh_sent(
+    draft_2019: Any, analyst_client: APIClient
+):
+    Projection.objects.filter(draft=draft_2019).delete()
+    with refreshes_held() as sent:
+        body = _get(analyst_client, draft_2019, "projection").json()
+        assert not Projection.objects.filter(draft=draft_2019).exists()
+        assert sent == [draft_2019.pk]
+    assert (body["stale"], body["computed_in_request"], body["computed_at"]) == (
+        True,
+        True,
+        None,
+    )
+    assert body["p_adopted"] < 0.01
+    assert body["council_on"] == "2026-12-02"
+    refresh_draft_projection(draft_2019.pk)
     stored = Projection.objects.get(draft=draft_2019)
+    body = _get(analyst_client, draft_2019, "projection").json()
+    assert (body["stale"], body["computed_in_request"]) == (False, False)
     assert body["p_adopted"] == pytest.approx(stored.p_adopted)
     # A second read of an unchanged draft stores nothing new.
-    _get(analyst_client, draft_2019, "projection")
+    refresh_draft_projection(draft_2019.pk)
     assert Projection.objects.filter(draft=draft_2019).count() == 1
 
 
@@ -169,14 +238,18 @@ def test_drafts_list_shows_stale_until_the_projection_is_repaired(
 ):
     def listed() -> dict[str, Any]:
         body = analyst_client.get(API + "drafts/", {"status": "in_negotiation"}).json()
-        return body["results"][0]["projection"]
+        return body["results"][0]
 
-    _get(analyst_client, draft_2019, "projection")
-    assert listed()["stale"] is False
+    assert listed()["projection"]["stale"] is False
+    assert listed()["tally"]["counts"]["abstain"] == 0
     _record_through_api(editor_client, draft_2019)
-    assert listed()["stale"] is True
-    assert _get(analyst_client, draft_2019, "projection").json()["stale"] is False
-    assert listed()["stale"] is False
+    item = listed()
+    assert item["projection"]["stale"] is True
+    assert item["tally"]["counts"]["abstain"] == 0  # the stored one, until it is refreshed
+    assert _get(analyst_client, draft_2019, "projection").json()["stale"] is True
+    item = listed()  # the read sent the refresh, which has run in-process
+    assert item["projection"]["stale"] is False
+    assert item["tally"]["counts"]["abstain"] == 1
 
 
 def test_cached_tally_is_not_served_after_a_new_position(

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from tests.api.conftest import API
 from votes.models import Position, Projection, RecordedVote
+from votes.tasks import refresh_stale_projections
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,14 @@ COUNCIL_2019 = [
     "CHN", "FRA", "RUS", "GBR", "USA",
     "BEL", "CIV", "DOM", "GNQ", "DEU", "IDN", "KWT", "PER", "POL", "ZAF",
 ]  # fmt: skip
+# The seed's 2019 draft is open without a vote date: today's Council decides it ("today" is
+# pinned to 2026-12-02 by the draft_2019 fixture). The 2019 elected members' positions are
+# listed, not counted.
+COUNCIL_2026 = [
+    "CHN", "FRA", "RUS", "GBR", "USA",
+    "BHR", "COL", "COD", "DNK", "GRC", "LVA", "LBR", "PAK", "PAN", "SOM",
+]  # fmt: skip
+ELECTED_2019 = COUNCIL_2019[5:]
 P5 = {"CHN", "FRA", "GBR", "RUS", "USA"}
 STANCES = {"yes", "leaning_yes", "undecided", "leaning_no", "no", "abstain", "not_participating"}
 SEED_DRAFTS = 9  # the 2019 DPRK draft and the eight vetoed drafts of the recorded votes
@@ -142,6 +151,7 @@ def test_sectors_filter_by_regime(seeded: None, analyst_client: APIClient):
 def test_drafts_list_items_carry_tally_summary_and_projection(
     draft_2019: Any, analyst_client: APIClient
 ):
+    assert refresh_stale_projections()  # as the workers do after the seed is loaded
     body = _ok(analyst_client.get(API + "drafts/"))
     assert body["count"] == SEED_DRAFTS
     assert set(body) == {"count", "next", "previous", "results"}
@@ -155,7 +165,10 @@ def test_drafts_list_items_carry_tally_summary_and_projection(
     assert item["regime"] == "dprk-1718"
     assert [s["code"] for s in item["sponsors"]] == ["CHN", "RUS"]
     assert all(s["penholder"] for s in item["sponsors"])
+    # The ten undecided are today's elected members, who have no position; the 2019 ones
+    # are not counted.
     assert item["tally"] == {
+        "council_on": "2026-12-02",
         "seated": 15,
         "counts": {
             "yes": 2, "leaning_yes": 0, "undecided": 10, "leaning_no": 0, "no": 3,
@@ -164,8 +177,26 @@ def test_drafts_list_items_carry_tally_summary_and_projection(
         "permanent_opposed": ["FRA", "GBR", "USA"],
         "outcome_if_held_now": "failed",
         "votes_needed": 7,
+        "not_counted": ELECTED_2019,
+        "recorded_outcome": None,
     }  # fmt: skip
     assert set(item["projection"]) == {"p_adopted", "checked_at", "stale"}
+    assert item["projection"]["stale"] is False
+    vetoed = next(d for d in body["results"] if d["slug"] == "s-2019-961")
+    assert vetoed["tally"]["recorded_outcome"] == "vetoed"
+    assert vetoed["tally"]["council_on"] == "2019-12-20"
+    assert vetoed["tally"]["not_counted"] == []
+
+
+def test_drafts_list_shows_no_tally_before_a_projection_is_stored(
+    draft_2019: Any, analyst_client: APIClient
+):
+    """The list shows what is stored (it runs no engine): before the workers have computed a
+    draft's projection, its tally is null and its projection stale."""
+    body = _ok(analyst_client.get(API + "drafts/"))
+    assert {item["slug"]: item["tally"] for item in body["results"]} == dict.fromkeys(_slugs(body))
+    assert all(item["projection"]["stale"] is True for item in body["results"])
+    assert all(item["projection"]["p_adopted"] is None for item in body["results"])
 
 
 def test_drafts_list_shows_the_projected_adoption_once_computed(
@@ -181,6 +212,7 @@ def test_drafts_list_shows_the_projected_adoption_once_computed(
 
 @pytest.mark.parametrize("how", ["slug", "id"])
 def test_draft_detail_by_slug_or_id(draft_2019: Any, analyst_client: APIClient, how: str):
+    refresh_stale_projections()
     key = draft_2019.slug if how == "slug" else str(draft_2019.pk)
     body = _ok(analyst_client.get(API + f"drafts/{key}/"))
     assert body["id"] == draft_2019.pk
@@ -319,14 +351,45 @@ def test_tally_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient):
     assert body["votes_needed"] == 7
     assert body["as_of"] == "2019-12-30"
     assert body["draft"] == draft_2019.slug
-    assert body["council_on"] == "2019-12-16"
+    # Open, without a vote date: today's Council. The 2019 elected members have left it.
+    assert body["council_on"] == "2026-12-02"
+    assert [p["member"] for p in body["not_counted"]] == ELECTED_2019
+    assert body["not_counted"][0] == {
+        "position": Position.objects.get(draft=draft_2019, member__code="BEL").pk,
+        "member": "BEL",
+        "name": "Belgium",
+        "stance": "undecided",
+        "as_of": "2019-12-30",
+        "reason": "not on the Council on 2026-12-02",
+    }
+    assert body["recorded_outcome"] is None
+    assert body["recorded_vote"] is None
+
+
+def test_tally_of_a_vetoed_draft_carries_its_recorded_vote(seeded: None, analyst_client: APIClient):
+    """Nobody recorded positions on S/2019/961, so the forecast is fifteen undecided; beside it
+    is what happened: vetoed by China and Russia, 13-2-0."""
+    body = _ok(analyst_client.get(API + "drafts/s-2019-961/tally/"))
+    assert body["council_on"] == "2019-12-20"
+    assert body["counts"]["undecided"] == 15
+    assert body["recorded_outcome"] == "vetoed"
+    assert body["recorded_vote"] == {
+        "id": _vote_id("S/2019/961"),
+        "voted_on": "2019-12-20",
+        "meeting_record": "S/PV.8697",
+        "recorded_outcome": "vetoed",
+        "counts": {"yes": 13, "no": 2, "abstain": 0, "not_participating": 0},
+        "vetoed_by": ["CHN", "RUS"],
+    }
 
 
 def test_projection_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient):
+    refresh_stale_projections()
     body = _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))
     assert {
         "p_adopted", "p_vetoed", "p_failed", "expected_yes", "yes_distribution", "most_likely",
-        "pivotal", "closest_path", "computed_at", "stale",
+        "pivotal", "closest_path", "computed_at", "stale", "computed_in_request", "council_on",
+        "not_counted", "recorded_outcome", "recorded_vote",
     } <= set(body)  # fmt: skip
     assert 0 <= body["p_adopted"] < 0.01
     assert body["p_adopted"] + body["p_vetoed"] + body["p_failed"] == pytest.approx(1, abs=1e-9)
@@ -338,19 +401,34 @@ def test_projection_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient
     assert body["most_likely"] == "failed"
     assert body["closest_path"]["elected_only_feasible"] is False
     assert {"feasible", "changes", "reason", "elected_only_reason"} <= set(body["closest_path"])
-    assert {p["member"] for p in body["pivotal"]} == set(COUNCIL_2019)
+    assert {p["member"] for p in body["pivotal"]} == set(COUNCIL_2026)
     assert {"member", "permanent", "p_adopted_if_yes", "p_adopted_if_no", "swing"} <= set(
         body["pivotal"][0]
     )
     assert body["computed_at"] is not None
     assert body["stale"] is False
+    assert body["computed_in_request"] is False
+    assert body["council_on"] == "2026-12-02"
+    assert [p["member"] for p in body["not_counted"]] == ELECTED_2019
 
 
-def test_projection_of_a_draft_without_positions(seeded: None, analyst_client: APIClient):
+def test_projection_of_a_voted_draft_without_positions_carries_the_recorded_vote(
+    seeded: None, analyst_client: APIClient
+):
+    refresh_stale_projections()
     body = _ok(analyst_client.get(API + "drafts/s-2022-431/projection/"))
     assert body["p_adopted"] + body["p_vetoed"] + body["p_failed"] == pytest.approx(1)
     assert len(body["yes_distribution"]) == 16
     assert body["stale"] is False
+    assert body["council_on"] == "2022-05-26"
+    assert body["recorded_outcome"] == "vetoed"
+    assert body["recorded_vote"]["counts"] == {
+        "yes": 13,
+        "no": 2,
+        "abstain": 0,
+        "not_participating": 0,
+    }
+    assert body["recorded_vote"]["vetoed_by"] == ["CHN", "RUS"]
 
 
 # Scenarios ----------------------------------------------------------------------------------
@@ -402,12 +480,17 @@ def test_positions_list_current_and_history(draft_2019: Any, analyst_client: API
     usa = next(p for p in current if p["member"]["code"] == "USA")
     assert set(usa) == {
         "id", "draft", "member", "stance", "confidence", "as_of", "source", "source_url",
-        "entered_by", "created_at",
+        "entered_by", "created_at", "current", "counted", "reason",
     }  # fmt: skip
     assert usa["member"] == {"code": "USA", "name": "United States", "permanent": True}
     assert (usa["stance"], usa["confidence"], usa["as_of"]) == ("no", 0.9, "2019-12-30")
     assert usa["draft"] == draft_2019.slug
+    assert (usa["current"], usa["counted"], usa["reason"]) == (True, True, None)
     assert [p["member"]["permanent"] for p in current] == [True] * 5 + [False] * 10
+    # The 2019 elected members are not on today's Council, which decides the open draft.
+    for position in current[5:]:
+        assert (position["current"], position["counted"]) == (True, False)
+        assert position["reason"] == "not on the Council on 2026-12-02"
     history = _ok(analyst_client.get(url, {"history": "true"}))
     assert len(history) == 15
 
@@ -436,6 +519,10 @@ def test_editor_records_a_position_that_becomes_current(
     stored = Position.objects.get(pk=body["id"])
     assert stored.entered_by == editor
 
+    # Current, but Belgium has left the Council that decides the draft: not counted.
+    assert (body["current"], body["counted"]) == (True, False)
+    assert body["reason"] == "not on the Council on 2026-12-02"
+
     current = _ok(editor_client.get(url))
     assert len(current) == 15
     belgium = next(p for p in current if p["member"]["code"] == "BEL")
@@ -449,10 +536,22 @@ def test_editor_records_a_position_that_becomes_current(
         "leaning_yes",
         "undecided",
     ]
+    replaced = next(p for p in history if p["member"]["code"] == "BEL" and p["id"] != body["id"])
+    assert (replaced["current"], replaced["counted"]) == (False, False)
+    assert replaced["reason"] == "not current: the member has a position with a later as-of date"
     tally = _ok(editor_client.get(API + f"drafts/{draft_2019.slug}/tally/"))
-    assert tally["counts"]["leaning_yes"] == 1
-    assert tally["counts"]["undecided"] == 9
+    assert tally["counts"]["leaning_yes"] == 0
+    assert tally["counts"]["undecided"] == 10
     assert tally["as_of"] == "2019-12-31"
+    listed = next(p for p in tally["not_counted"] if p["member"] == "BEL")
+    assert (listed["position"], listed["stance"]) == (body["id"], "leaning_yes")
+
+    # A permanent member's new position is counted at once.
+    usa = {**NEW_POSITION, "member": "USA", "stance": "abstain", "source": "US mission"}
+    counted = _ok(editor_client.post(url, usa, format="json"), 201)
+    assert (counted["current"], counted["counted"], counted["reason"]) == (True, True, None)
+    tally = _ok(editor_client.get(API + f"drafts/{draft_2019.slug}/tally/"))
+    assert (tally["counts"]["abstain"], tally["counts"]["no"]) == (1, 2)
 
 
 def test_position_superseding_the_current_one_is_accepted(
@@ -484,6 +583,81 @@ def test_position_superseding_an_old_one_is_a_conflict(
     assert str(newer["id"]) in body["errors"][0]["message"]
     assert isinstance(body["detail"], str) and body["detail"]
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"as_of": "2001-05-01"},
+            "as_of",
+            "2001-05-01 is before the draft's first date (2019-12-16): a position cannot be "
+            "older than the draft.",
+        ),
+        (
+            {"as_of": "0001-01-01"},
+            "as_of",
+            "0001-01-01 is before the draft's first date (2019-12-16): a position cannot be "
+            "older than the draft.",
+        ),
+        # Germany sat in 2019-2020: today's position (the admin's "Today") is refused.
+        (
+            {"member": "DEU", "as_of": "2026-12-02"},
+            "member",
+            "Germany is not on the Security Council on 2026-12-02.",
+        ),
+    ],
+)
+def test_a_position_outside_the_drafts_dates_or_its_members_seat_is_refused(
+    draft_2019: Any,
+    editor_client: APIClient,
+    row_counts: Any,
+    change: dict[str, str],
+    field: str,
+    message: str,
+):
+    before = row_counts()
+    response = editor_client.post(
+        API + f"drafts/{draft_2019.slug}/positions/", {**NEW_POSITION, **change}, format="json"
+    )
+    body = _ok(response, 400)
+    code = "not_seated" if field == "member" else "invalid"
+    assert body["errors"] == [{"field": field, "message": message, "code": code}]
+    assert row_counts() == before
+
+
+def test_a_position_after_the_vote_is_refused(seeded: None, editor_client: APIClient):
+    response = editor_client.post(
+        API + "drafts/s-2019-961/positions/",
+        {**NEW_POSITION, "as_of": "2019-12-21"},
+        format="json",
+    )
+    body = _ok(response, 400)
+    assert body["errors"] == [
+        {
+            "field": "as_of",
+            "message": "2019-12-21 is after the vote on it (2019-12-20).",
+            "code": "invalid",
+        }
+    ]
+
+
+def test_an_older_position_supersedes_nothing(
+    draft_2019: Any, editor_client: APIClient, row_counts: Any
+):
+    url = API + f"drafts/{draft_2019.slug}/positions/"
+    usa = Position.objects.get(draft=draft_2019, member__code="USA")  # as of 2019-12-30
+    older = {**NEW_POSITION, "member": "USA", "as_of": "2019-12-20", "stance": "yes"}
+    before = row_counts()
+    body = _ok(editor_client.post(url, {**older, "supersedes": usa.pk}, format="json"), 409)
+    assert body["errors"][0]["field"] == "as_of"
+    assert "is older and cannot replace it" in body["errors"][0]["message"]
+    assert row_counts() == before
+    # Without supersedes it is kept as history, and says it is not current.
+    kept = _ok(editor_client.post(url, older, format="json"), 201)
+    assert (kept["current"], kept["counted"]) == (False, False)
+    current = _ok(editor_client.get(url))
+    assert next(p for p in current if p["member"]["code"] == "USA")["id"] == usa.pk
 
 
 # Recorded votes -----------------------------------------------------------------------------
@@ -741,8 +915,18 @@ def test_schema_declares_nullable_every_field_the_api_returns_as_null(
         "Position": _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/positions/")),
         "RecordedVote": _ok(analyst_client.get(API + "votes/"))["results"],
         "RecordedVoteDetail": [_ok(analyst_client.get(API + f"votes/{vote.pk}/"))],
-        "Tally": [_ok(analyst_client.get(API + "drafts/s-2019-961/tally/"))],
+        "Tally": [
+            _ok(analyst_client.get(API + "drafts/s-2019-961/tally/")),
+            _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/tally/")),
+        ],
+        # Before a projection is stored (computed_at null), and once it is.
+        "Projection": [_ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))],
     }
+    refresh_stale_projections()
+    samples["Projection"].append(
+        _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))
+    )
+    samples["DraftList"] += _ok(analyst_client.get(API + "drafts/"))["results"]
     undeclared = set()
     for component, items in samples.items():
         properties = components[component]["properties"]
@@ -767,6 +951,7 @@ def test_docs_serve_swagger_ui_from_our_own_static_files(seeded: None, analyst_c
 
 
 def test_timestamps_are_iso_8601(draft_2019: Any, analyst_client: APIClient):
+    refresh_stale_projections()
     body = _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))
     computed = dt.datetime.fromisoformat(body["computed_at"].replace("Z", "+00:00"))
     assert computed.tzinfo is not None

@@ -15,7 +15,7 @@ from votes.models import Position
 
 pytestmark = pytest.mark.django_db
 
-POSITIONS = API + "drafts/draft-1/positions/"
+POSITIONS = API + "drafts/dprk-relief-2019/positions/"
 ISSUE_CODES = {
     "not_seated", "unknown_field", "read_only_field", "stale_version", "not_found", "invalid",
     "required", "too_deep", "not_authenticated", "permission_denied", "throttled", "parse_error",
@@ -27,10 +27,16 @@ def _post(client: APIClient, body: dict[str, Any]) -> Any:
 
 
 def _stale(clients: dict[str, APIClient]) -> Any:
-    old = Position.objects.get(draft__slug="draft-1", member__code="BEL")
+    old = Position.objects.get(draft__slug="dprk-relief-2019", member__code="BEL")
     newer = {"as_of": "2019-12-31"}
     assert _post(clients["editor"], newer).status_code == 201
     return _post(clients["editor"], {**newer, "supersedes": old.pk})
+
+
+def _older(clients: dict[str, APIClient]) -> Any:
+    current = Position.objects.get(draft__slug="dprk-relief-2019", member__code="USA")
+    older = {"member": "USA", "as_of": "2019-12-20", "supersedes": current.pk}
+    return _post(clients["editor"], older)
 
 
 def _throttled(clients: dict[str, APIClient], settings: Any) -> Any:
@@ -52,6 +58,7 @@ MEETS: dict[str, tuple[int, str | None, Callable[..., Any]]] = {
     "unknown_field": (400, "supercedes", lambda c: _post(c["editor"], {"supercedes": 1})),
     "read_only_field": (400, "entered_by", lambda c: _post(c["editor"], {"entered_by": "me"})),
     "stale_version": (409, "supersedes", _stale),
+    "older_than_current": (409, "as_of", _older),
     "invalid": (400, "stance", lambda c: _post(c["editor"], {"stance": "maybe"})),
     "required": (400, "source", lambda c: _post(c["editor"], {"source": None})),
     "parse_error": (
@@ -127,7 +134,7 @@ def test_a_service_error_without_a_code_is_reported_as_invalid(
     # The service refuses a vote before the draft was circulated with no code of its own.
     response = editor_client.post(
         API + "votes/",
-        {"draft": "draft-1", "voted_on": "2019-12-01", "ballots": {"USA": "yes"}},
+        {"draft": "dprk-relief-2019", "voted_on": "2019-12-01", "ballots": {"USA": "yes"}},
         format="json",
     )
     body = assert_error(response, 400, "voted_on", "cannot come before", "invalid")

@@ -74,13 +74,13 @@ QUERIES: list[tuple[str, str, dict[str, str], str]] = [
         for name in ("draft", "member", "member_vote", "outcome", "format")
     ],
     *[
-        ("draft-positions", "drafts/draft-1/positions/", {"history": value}, "history")
+        ("draft-positions", "drafts/dprk-relief-2019/positions/", {"history": value}, "history")
         for value in ["١", "²", NUL]
     ],
-    ("draft-positions", "drafts/draft-1/positions/", {"format": NUL}, "format"),
-    ("draft", "drafts/draft-1/", {"format": NUL}, "format"),
-    ("draft-tally", "drafts/draft-1/tally/", {"format": NUL}, "format"),
-    ("draft-projection", "drafts/draft-1/projection/", {"format": NUL}, "format"),
+    ("draft-positions", "drafts/dprk-relief-2019/positions/", {"format": NUL}, "format"),
+    ("draft", "drafts/dprk-relief-2019/", {"format": NUL}, "format"),
+    ("draft-tally", "drafts/dprk-relief-2019/tally/", {"format": NUL}, "format"),
+    ("draft-projection", "drafts/dprk-relief-2019/projection/", {"format": NUL}, "format"),
     ("vote", "votes/1/", {"format": NUL}, "format"),
 ]
 
@@ -100,7 +100,7 @@ BAD_KEYS = [NUL, *NOT_ASCII_DIGITS, "٣٣", "9" * 30, "9" * 5000]
 # (route name, path, body given as a change to a good one, name the 400 must give)
 BODIES: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = [
     *[
-        ("draft-positions", "drafts/draft-1/positions/", GOOD_POSITION, change, field)
+        ("draft-positions", "drafts/dprk-relief-2019/positions/", GOOD_POSITION, change, field)
         for change, field in [
             *[({"as_of": value}, "as_of") for value in NOT_DATES],
             *[({"supersedes": value}, "supersedes") for value in [*NOT_ASCII_DIGITS, "1_0"]],
@@ -127,7 +127,7 @@ BODIES: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = [
         ]
     ],
     *[
-        ("draft-scenarios", "drafts/draft-1/scenarios/", GOOD_SCENARIO, change, field)
+        ("draft-scenarios", "drafts/dprk-relief-2019/scenarios/", GOOD_SCENARIO, change, field)
         for change, field in [
             ({"overrides": {NUL: "abstain"}}, "overrides"),
             ({"overrides": {"٣": "abstain"}}, "overrides"),
@@ -137,8 +137,8 @@ BODIES: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = [
 ]
 
 WRITE_PATHS = {
-    "draft-positions": "drafts/draft-1/positions/",
-    "draft-scenarios": "drafts/draft-1/scenarios/",
+    "draft-positions": "drafts/dprk-relief-2019/positions/",
+    "draft-scenarios": "drafts/dprk-relief-2019/scenarios/",
     "votes": "votes/",
 }
 
@@ -233,7 +233,7 @@ def _overrides_nested(levels: int) -> str:
 
 
 def test_the_depth_limit_is_exactly_the_documented_one(seeded: None, analyst_client: APIClient):
-    url = API + "drafts/draft-1/scenarios/"
+    url = API + "drafts/dprk-relief-2019/scenarios/"
 
     at_limit = analyst_client.generic(
         "POST", url, _overrides_nested(MAX_DEPTH), content_type="application/json"

@@ -35,10 +35,12 @@ from tests.factories import (
     TermFactory,
 )
 from votes.models import Ballot, Position, RecordedVote, Stance, Vote
+from votes.tasks import refresh_stale_projections
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2030, 6, 1)  # inside the factories' default elected terms (2030-2031)
+# Drafts are scheduled for a vote on DAY, so that DAY's Council (and not today's) decides them.
 SMALL, LARGE = 2, 50
 BUDGET = 12
 STANCE_CYCLE = [Stance.YES, Stance.NO, Stance.ABSTAIN, Stance.UNDECIDED, Stance.LEANING_YES]
@@ -110,7 +112,7 @@ def _full_drafts(n: int, council: list[Member], regime: SanctionsRegime) -> list
         sectors.append(SectorFactory(regime=regime))
     drafts = []
     for _ in range(n):
-        draft = DraftFactory(circulated_on=DAY, regime=regime)
+        draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
         Sponsorship.objects.create(draft=draft, member=council[0], penholder=True)
         Sponsorship.objects.create(draft=draft, member=council[5])
         for sector in sectors:
@@ -209,14 +211,18 @@ def test_drafts_list(
     django_assert_num_queries: Any,
 ):
     _full_drafts(SMALL, council, regime)
+    assert refresh_stale_projections()  # as the workers do: every draft's projection stored
     small = _count(analyst_client, API + "drafts/")
     assert small <= BUDGET
     _full_drafts(LARGE - SMALL, council, regime)
+    assert len(refresh_stale_projections()) == LARGE - SMALL
     response = _same_at_large(analyst_client, API + "drafts/", small, django_assert_num_queries)
     body = response.json()
     assert body["count"] == LARGE
     assert len(body["results"]) == LARGE
+    # The tally summaries are the stored projections' (the list runs no engine).
     assert all(item["tally"]["seated"] == 15 for item in body["results"])
+    assert all(item["projection"]["stale"] is False for item in body["results"])
     assert all(len(item["sponsors"]) == 2 for item in body["results"])
 
 
@@ -269,8 +275,9 @@ def test_tally_and_projection(
     kind: str,
 ):
     """Rows are positions on the draft: a history of 2, then of 50. The first read after new
-    positions repairs the projection (a write); the reads compared are the ones after it."""
-    draft = DraftFactory(circulated_on=DAY, regime=regime)
+    positions finds the projection stale and sends a refresh (run in-process here); the reads
+    compared are the ones after it."""
+    draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
     url = API + f"drafts/{draft.slug}/{kind}/"
     _positions(draft, council, SMALL)
     small = _count(analyst_client, url)
@@ -292,7 +299,7 @@ def test_positions_list(
     django_assert_num_queries: Any,
     history: str,
 ):
-    draft = DraftFactory(circulated_on=DAY, regime=regime)
+    draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
     url = API + f"drafts/{draft.slug}/positions/?history={history}"
     _positions(draft, council, SMALL)
     small = _count(analyst_client, url)
@@ -308,7 +315,7 @@ def test_scenarios(
     analyst_client: APIClient,
     django_assert_num_queries: Any,
 ):
-    draft = DraftFactory(circulated_on=DAY, regime=regime)
+    draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
     url = API + f"drafts/{draft.slug}/scenarios/"
     body = {"overrides": {council[0].code: "abstain"}}
 

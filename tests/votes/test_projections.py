@@ -1,5 +1,7 @@
-"""Projections kept fresh: history rows only when the result changes, staleness, the periodic
-repair, and a save that succeeds when the broker cannot be reached."""
+"""Projections kept honest: history rows only when the result changes, the Council of the
+draft's Council day, one staleness rule for one draft and for lists, refreshes sent when the
+Council's terms or members change, the periodic repair, and a save that succeeds when the
+broker cannot be reached."""
 
 import datetime as dt
 import time
@@ -7,13 +9,15 @@ import time
 import pytest
 
 from config.celery import app as celery_app
-from members.models import Member
+from members.models import Member, Term
 from resolutions.models import Draft
 from votes import projections
 from votes.models import Projection
 from votes.services import position_record
 from votes.tasks import refresh_draft_projection as projection_refresh
 from votes.tasks import refresh_stale_projections as projections_refresh_stale
+
+ELECTED_2019 = ["BEL", "CIV", "DOM", "GNQ", "DEU", "IDN", "KWT", "PER", "POL", "ZAF"]
 
 
 @pytest.fixture
@@ -32,6 +36,14 @@ def _record(draft: Draft, code: str, stance: str, confidence: float = 1.0):
     )
 
 
+def _stale(draft: Draft) -> bool:
+    return projections.draft_state(draft.pk, "projection").projection_stale
+
+
+def _stale_ids() -> set[int]:
+    return set(projections.stale_drafts().values_list("pk", flat=True))
+
+
 def test_the_2019_draft_is_almost_certainly_not_adopted(dprk_draft):
     analysis = projections.draft_analysis(dprk_draft)
 
@@ -39,6 +51,16 @@ def test_the_2019_draft_is_almost_certainly_not_adopted(dprk_draft):
     assert analysis.tally.permanent_opposed == ("FRA", "GBR", "USA")
     assert not analysis.closest_path.elected_only_feasible
     assert "no change by elected members can adopt" in analysis.closest_path.elected_only_reason
+
+
+def test_the_open_2019_draft_is_decided_by_todays_council(dprk_draft, today):
+    reading = projections.draft_reading(dprk_draft)
+
+    assert reading.council_on == today
+    assert set(reading.positions) == {"CHN", "FRA", "RUS", "GBR", "USA"}
+    assert [item.member for item in reading.not_counted] == ELECTED_2019
+    assert {item.reason for item in reading.not_counted} == {"not on the Council on 2026-12-02"}
+    assert reading.tally.seated == 15
 
 
 def test_it_writes_a_history_row_only_when_the_result_changes(dprk_draft):
@@ -56,22 +78,57 @@ def test_it_writes_a_history_row_only_when_the_result_changes(dprk_draft):
     assert rows[-1].results["tally"]["counts"]["abstain"] == 1
 
 
-def _stale(draft: Draft) -> bool:
-    return projections.draft_state(draft.pk, "projection").projection_stale
+def test_every_draft_gets_a_stored_projection_with_its_tally_and_recorded_vote(seeded):
+    refreshed = projections_refresh_stale()
+
+    assert sorted(refreshed) == sorted(Draft.objects.values_list("pk", flat=True))
+    vetoed = Projection.objects.get(draft__symbol="S/2019/961")
+    assert vetoed.council_on == dt.date(2019, 12, 20)
+    assert vetoed.summary["recorded_outcome"] == "vetoed"
+    assert vetoed.summary["counts"]["undecided"] == 15
+    assert vetoed.results["recorded_vote"]["vetoed_by"] == ["CHN", "RUS"]
+    assert vetoed.results["recorded_vote"]["counts"]["yes"] == 13
+    assert vetoed.seats.count() == 15
+    assert not projections.stale_drafts().exists()
 
 
 def test_a_new_position_makes_the_projection_stale_until_refreshed(dprk_draft):
-    projection_refresh(dprk_draft.pk)
+    projections_refresh_stale()
     assert _stale(dprk_draft) is False
 
-    _record(dprk_draft, "DEU", "leaning_yes", 0.6)
+    _record(dprk_draft, "GBR", "leaning_no", 0.6)
 
     assert _stale(dprk_draft) is True
-    assert list(projections.stale_drafts().values_list("pk", flat=True)) == [dprk_draft.pk]
+    assert _stale_ids() == {dprk_draft.pk}
     projection_refresh(dprk_draft.pk)
     assert _stale(dprk_draft) is False
     latest = dprk_draft.projections.latest()
-    assert latest.results["tally"]["counts"]["leaning_yes"] == 1
+    assert latest.results["tally"]["counts"]["leaning_no"] == 1
+
+
+def test_a_change_to_the_draft_makes_its_projection_stale(dprk_draft):
+    projections_refresh_stale()
+
+    dprk_draft.status = Draft.Status.WITHDRAWN
+    dprk_draft.save()
+
+    assert _stale_ids() == {dprk_draft.pk}
+    projections_refresh_stale()
+    # Withdrawn, with no vote date: its last date (the circulation) is its Council day.
+    assert dprk_draft.projections.latest().council_on == dt.date(2019, 12, 16)
+    assert dprk_draft.projections.latest().results["not_counted"] == []
+
+
+def test_an_open_drafts_council_moves_with_today(dprk_draft, move_today):
+    projections_refresh_stale()
+
+    move_today(dt.date(2026, 6, 1))  # the same elected members as on 2026-12-02
+    assert _stale(dprk_draft) is False
+    move_today(dt.date(2025, 6, 1))  # another Council
+    assert _stale(dprk_draft) is True
+    assert dprk_draft.pk in projections_refresh_stale()
+    assert dprk_draft.projections.latest().council_on == dt.date(2025, 6, 1)
+    assert _stale(dprk_draft) is False
 
 
 def test_the_periodic_job_repairs_missing_and_stale_projections(dprk_draft):
@@ -124,9 +181,12 @@ def test_a_save_succeeds_quickly_and_leaves_the_projection_stale_when_the_broker
     assert _stale(dprk_draft) is False
 
 
-def test_one_drafts_state_and_the_list_annotation_agree_on_staleness(dprk_draft):
+# One rule, for one draft and for lists --------------------------------------------------------
+
+
+def test_one_drafts_state_and_the_list_annotation_agree_on_staleness(dprk_draft, move_today):
     def both() -> list[tuple[bool, bool]]:
-        listed = set(projections.stale_drafts().values_list("pk", flat=True))
+        listed = _stale_ids()
         return [
             (projections.draft_state(d.pk, "projection").projection_stale, d.pk in listed)
             for d in Draft.objects.all()
@@ -142,10 +202,23 @@ def test_one_drafts_state_and_the_list_annotation_agree_on_staleness(dprk_draft)
     assert not any(single for single, _ in both())
     Projection.objects.filter(draft=dprk_draft).update(model_version="an older engine")
     older = both()
+    projections_refresh_stale()
+    Member.objects.filter(code="CHN").update(permanent=False)
+    flag = both()
+    Member.objects.filter(code="CHN").update(permanent=True)
+    Term.objects.filter(member__code="ZAF").delete()
+    deleted = both()
+    move_today(dt.date(2025, 6, 1))
+    moved = both()
 
-    for answers in (missing, fresh, changed, older):
+    for answers in (missing, fresh, changed, older, flag, deleted, moved):
         assert all(single == listed for single, listed in answers), answers
-    assert any(single for single, _ in missing)
+    assert all(single for single, _ in missing)
     assert not any(single for single, _ in fresh)
     assert [single for single, _ in changed].count(True) == 1
     assert [single for single, _ in older].count(True) == 1
+    assert all(single for single, _ in flag)  # China sits on every Council day
+    with_zaf = Draft.objects.filter(vote_on__range=(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))
+    assert [single for single, _ in deleted].count(True) == with_zaf.count() > 0
+    # ... and the open draft, whose Council is today's.
+    assert [single for single, _ in moved].count(True) == with_zaf.count() + 1

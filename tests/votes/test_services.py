@@ -98,13 +98,52 @@ def test_it_refuses_a_position_of_a_member_not_on_the_council(draft_of_march_202
     assert errors == {"member": ["Belgium is not on the Security Council on 2021-03-01."]}
 
 
-def test_it_judges_the_seat_by_the_drafts_date_not_the_positions(seeded):
-    # Belgium sat in 2019-20; a position dated 2021 on a draft voted in 2020 is accepted.
-    draft = DraftFactory(circulated_on=dt.date(2020, 6, 1), vote_on=dt.date(2020, 6, 1))
+def test_it_judges_the_seat_by_the_positions_date_not_the_drafts(seeded):
+    # Belgium sat in 2019-20, India from 2021: on an open draft circulated in 2020, Belgium's
+    # position of 2020 is accepted and India's of the same day refused.
+    draft = DraftFactory(circulated_on=dt.date(2020, 6, 1))
 
-    position = _record(draft, "BEL", as_of=MARCH_2021)
+    position = _record(draft, "BEL", as_of=dt.date(2020, 6, 2))
+    errors = _refused(draft, code="IND", as_of=dt.date(2020, 6, 2))
 
     assert position.member.name == "Belgium"
+    assert errors == {"member": ["India is not on the Security Council on 2020-06-02."]}
+
+
+def test_todays_position_of_a_member_no_longer_seated_is_refused(dprk_2019, today):
+    # What the admin's "Today" link used to let through: Germany left the Council in 2020.
+    errors = _refused(dprk_2019, code="DEU", as_of=today)
+
+    assert errors == {"member": ["Germany is not on the Security Council on 2026-12-02."]}
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2001, 5, 1), dt.date(1, 1, 1), dt.date(2019, 12, 15)])
+def test_it_refuses_a_position_older_than_the_draft(dprk_2019, as_of):
+    errors = _refused(dprk_2019, code="USA", as_of=as_of)
+
+    assert errors == {
+        "as_of": [
+            f"{as_of} is before the draft's first date (2019-12-16): a position cannot be "
+            "older than the draft."
+        ]
+    }
+
+
+def test_it_refuses_a_position_dated_after_the_vote(seeded):
+    draft = DraftFactory(circulated_on=dt.date(2020, 6, 1), vote_on=dt.date(2020, 6, 10))
+
+    errors = _refused(draft, code="BEL", as_of=dt.date(2020, 6, 11))
+
+    assert errors == {"as_of": ["2020-06-11 is after the vote on it (2020-06-10)."]}
+    assert _record(draft, "BEL", as_of=dt.date(2020, 6, 10)).as_of == dt.date(2020, 6, 10)
+
+
+def test_a_closed_draft_without_a_vote_date_ends_on_its_last_date(seeded):
+    draft = DraftFactory(circulated_on=dt.date(2020, 6, 1), status=Draft.Status.WITHDRAWN)
+
+    errors = _refused(draft, code="BEL", as_of=dt.date(2020, 6, 2))
+
+    assert errors == {"as_of": ["2020-06-02 is after its last date (2020-06-01; it is withdrawn)."]}
 
 
 def test_it_refuses_a_stance_off_the_scale(draft_of_march_2021):
@@ -200,6 +239,35 @@ def test_it_refuses_to_supersede_when_there_is_no_position_yet(draft_of_march_20
         _record(draft_of_march_2021, "IND", supersedes=123456)
 
     assert not Position.objects.filter(draft=draft_of_march_2021).exists()
+
+
+def test_a_superseding_position_older_than_the_current_one_is_refused(dprk_2019):
+    current = Position.objects.filter(draft=dprk_2019, member__code="USA").current().get()
+    before = Position.objects.count()
+
+    with pytest.raises(PositionConflict) as raised:
+        _record(
+            dprk_2019, "USA", stance=Stance.YES, as_of=dt.date(2019, 12, 20), supersedes=current.pk
+        )
+
+    assert raised.value.message_dict == {
+        "as_of": [
+            f"United States's current position on this draft (position {current.pk}) is as of "
+            "2019-12-30; one as of 2019-12-20 is older and cannot replace it. Send it without "
+            "supersedes to record it as history."
+        ]
+    }
+    assert Position.objects.count() == before
+
+
+def test_an_older_position_without_supersedes_is_kept_as_history(dprk_2019):
+    current = Position.objects.filter(draft=dprk_2019, member__code="USA").current().get()
+
+    older = _record(dprk_2019, "USA", stance=Stance.YES, as_of=dt.date(2019, 12, 20))
+
+    assert Position.objects.filter(draft=dprk_2019, member__code="USA").count() == 2
+    assert Position.objects.filter(draft=dprk_2019, member__code="USA").current().get() == current
+    assert older.pk != current.pk
 
 
 def _refresh_sends_for(sent: mock.MagicMock, draft: Draft) -> int:

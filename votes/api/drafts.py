@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -14,7 +13,6 @@ from rest_framework.renderers import JSONRenderer
 import charter
 from api.filters import NullsLastOrderingFilter, SearchFilter
 from api.renderers import CSV_FORMAT, CSVRenderer
-from members.models import CouncilCalendar, charter_seats
 from resolutions.api import (
     DraftFilter,
     DraftLookupMixin,
@@ -24,7 +22,8 @@ from resolutions.api import (
     drafts_with_sponsors,
 )
 from resolutions.models import Draft, Provision
-from votes.models import Position
+from votes.api.tally import RECORDED_OUTCOME_HELP
+from votes.models import Outcome
 from votes.projections import with_projection_state
 
 StanceCountsSerializer = type(
@@ -40,23 +39,40 @@ StanceCountsSerializer = type(
 
 
 class TallySummarySerializer(serializers.Serializer):
+    council_on = serializers.DateField(help_text="The day whose Council it counts.")
     seated = serializers.IntegerField()
     counts = StanceCountsSerializer()
     permanent_opposed = serializers.ListField(child=serializers.CharField())
     outcome_if_held_now = serializers.ChoiceField(choices=[r.value for r in charter.Result])
     votes_needed = serializers.IntegerField()
+    not_counted = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="ISO3 codes of members with a current position who are not seated on "
+        "council_on (not counted).",
+    )
+    recorded_outcome = serializers.ChoiceField(
+        choices=Outcome.choices, allow_null=True, help_text=RECORDED_OUTCOME_HELP
+    )
 
 
 class ProjectionSummarySerializer(serializers.Serializer):
     p_adopted = serializers.FloatField(allow_null=True)
     checked_at = serializers.DateTimeField(allow_null=True)
-    stale = serializers.BooleanField()
+    stale = serializers.BooleanField(
+        help_text="The stored projection (and the tally summary, taken from it) is missing or "
+        "out of date; the periodic job or a read of the projection refreshes it."
+    )
 
 
 class DraftListSerializer(serializers.ModelSerializer):
+    """A draft with the tally summary and projected adoption of its stored projection (nothing
+    is computed here; see ``drafts_for_api``)."""
+
     regime = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     sponsors = SponsorSerializer(source="sponsorships", many=True, read_only=True)
-    tally = serializers.SerializerMethodField()
+    tally = serializers.SerializerMethodField(
+        help_text="From the stored projection; null until one is stored."
+    )
     projection = serializers.SerializerMethodField()
 
     class Meta:
@@ -79,43 +95,16 @@ class DraftListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TallySummarySerializer(allow_null=True))
     def get_tally(self, draft: Draft) -> dict[str, Any] | None:
-        calendar: CouncilCalendar = self.context["calendar"]
-        day = draft.council_date
-        if day is None:
-            return None
-        seated = calendar.seated(day)
-        try:
-            seats, _ = charter_seats(day)
-        except DjangoValidationError:
-            return None
-        if len(seated) != seats:
-            return None
-        rule = charter.rule_for(
-            day, [(m.code, m.permanent) for m in seated], charter.Matter(draft.matter)
-        )
-        positions = {
-            p.member.code: p.as_engine_input()
-            for p in draft.current_positions
-            if p.member.code in rule.members
-        }
-        tally = charter.tally(rule, positions)
-        return {
-            "seated": tally.seated,
-            "counts": {k.value: v for k, v in tally.counts.items()},
-            "permanent_opposed": list(tally.permanent_opposed),
-            "outcome_if_held_now": tally.outcome_if_held_now.result.value,
-            "votes_needed": tally.votes_needed,
-        }
+        summary: dict[str, Any] | None = draft.projection_summary  # type: ignore[attr-defined]
+        return summary or None
 
     @extend_schema_field(ProjectionSummarySerializer)
     def get_projection(self, draft: Draft) -> dict[str, Any]:
-        checked = draft.projection_checked_at
-        stale = bool(draft.current_positions) and (
-            checked is None
-            or draft.last_change_at > checked
-            or draft.projection_model_version != charter.MODEL_VERSION
-        )
-        return {"p_adopted": draft.projected_p_adopted, "checked_at": checked, "stale": stale}
+        return {
+            "p_adopted": draft.projected_p_adopted,  # type: ignore[attr-defined]
+            "checked_at": draft.projection_checked_at,  # type: ignore[attr-defined]
+            "stale": draft.projection_stale,  # type: ignore[attr-defined]
+        }
 
 
 class DraftDetailSerializer(DraftListSerializer):
@@ -135,27 +124,13 @@ class DraftDetailSerializer(DraftListSerializer):
 
 
 def drafts_for_api() -> QuerySet[Draft]:
-    """Drafts with everything a list item shows, in a fixed number of queries."""
-    return with_projection_state(
-        drafts_with_sponsors().prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=Position.objects.current().select_related("member"),
-                to_attr="current_positions",
-            ),
-        )
-    )
-
-
-class DraftContextMixin:
-    def get_serializer_context(self) -> dict[str, Any]:
-        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
-        context["calendar"] = CouncilCalendar()
-        return context
+    """Drafts with everything a list item shows, in a fixed number of queries: sponsors, and
+    the stored projection with its staleness (``with_projection_state``)."""
+    return with_projection_state(drafts_with_sponsors())
 
 
 @extend_schema(parameters=[CSV_FORMAT])
-class DraftList(DraftContextMixin, generics.ListAPIView):
+class DraftList(generics.ListAPIView):
     """Drafts, filtered and ordered, each with its tally summary and projected adoption."""
 
     serializer_class = DraftListSerializer
@@ -182,7 +157,7 @@ class DraftList(DraftContextMixin, generics.ListAPIView):
         return drafts_for_api()
 
 
-class DraftDetail(DraftContextMixin, DraftLookupMixin, generics.RetrieveAPIView):
+class DraftDetail(DraftLookupMixin, generics.RetrieveAPIView):
     """One draft: sponsors, provisions, versions, status, tally summary and projection."""
 
     serializer_class = DraftDetailSerializer

@@ -3,11 +3,12 @@ record new ones (positions are never edited)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -19,7 +20,8 @@ from api.renderers import CSV_FORMAT, CSVRenderer
 from api.serializers import StrictSerializer
 from members.api import MemberCodeField
 from resolutions.api import DraftLookupMixin
-from votes.models import Position, Stance
+from votes.models import Position, PositionQuerySet, Stance
+from votes.projections import position_standing
 from votes.services import member_from_code, position_record
 
 
@@ -30,11 +32,27 @@ class MemberRefSerializer(serializers.Serializer):
 
 
 class PositionSerializer(serializers.ModelSerializer):
+    """A position, and whether the draft's tally and projection count it (annotated by
+    ``PositionQuerySet.with_standing``; the reason is ``votes.projections.position_standing``)."""
+
     draft = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     member = MemberRefSerializer(read_only=True)
     confidence = serializers.FloatField()
     entered_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
+    )
+    current = serializers.BooleanField(
+        source="is_current",
+        read_only=True,
+        help_text="The member's current position on the draft: its latest by as-of date.",
+    )
+    counted = serializers.SerializerMethodField(
+        help_text="Counted in the draft's tally and projection: current, and the member sits "
+        "on the Council of the draft's Council day."
+    )
+    reason = serializers.SerializerMethodField(
+        help_text='Why it is not counted, e.g. "not on the Council on 2026-12-02"; null when '
+        "counted."
     )
 
     class Meta:
@@ -50,7 +68,21 @@ class PositionSerializer(serializers.ModelSerializer):
             "source_url",
             "entered_by",
             "created_at",
+            "current",
+            "counted",
+            "reason",
         ]
+
+    def get_counted(self, position: Position) -> bool:
+        return self.get_reason(position) is None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reason(self, position: Position) -> str | None:
+        return position_standing(
+            is_current=position.is_current,  # type: ignore[attr-defined]
+            seated=position.seated,  # type: ignore[attr-defined]
+            council_day=self.context["council_day"],
+        )
 
 
 class PositionInputSerializer(StrictSerializer):
@@ -78,14 +110,31 @@ HISTORY = OpenApiParameter(
 
 
 class DraftPositions(DraftLookupMixin, generics.ListCreateAPIView):
-    """A draft's current positions (or their whole history); editors record new ones."""
+    """A draft's current positions (or their whole history), each saying whether it is
+    counted; editors record new ones."""
 
     serializer_class = PositionSerializer
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = None
 
+    def council_day(self) -> dt.date:
+        day: dt.date | None = getattr(self, "_council_day", None)
+        if day is None:
+            day = self._council_day = self.get_draft().council_date
+        return day
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "council_day": self.council_day()}
+
+    def positions(self) -> PositionQuerySet:
+        return (
+            Position.objects.filter(draft=self.get_draft())
+            .select_related("draft", "member", "entered_by")
+            .with_standing(self.council_day())
+        )
+
     def get_queryset(self) -> QuerySet[Position]:
-        positions = self.get_draft().positions.select_related("draft", "member", "entered_by")
+        positions = self.positions()
         if bool_param(self.request, "history"):
             return positions.latest_first()
         return positions.current().order_by("-member__permanent", "member__name")
@@ -94,7 +143,14 @@ class DraftPositions(DraftLookupMixin, generics.ListCreateAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=PositionInputSerializer, responses={201: PositionSerializer})
+    @extend_schema(
+        request=PositionInputSerializer,
+        responses={201: PositionSerializer},
+        description="Records a position. With supersedes it must become the member's current "
+        "position: 409 if another editor has recorded one since, or if its as_of is older "
+        "than the current one's. Without supersedes, an older position is kept as history "
+        "(the answer says current: false).",
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         draft = self.get_draft()
         given = PositionInputSerializer(data=request.data)
@@ -111,4 +167,6 @@ class DraftPositions(DraftLookupMixin, generics.ListCreateAPIView):
             entered_by=request.user,
             supersedes=data["supersedes"],
         )
-        return Response(PositionSerializer(position).data, status=status.HTTP_201_CREATED)
+        recorded = self.positions().get(pk=position.pk)
+        body = PositionSerializer(recorded, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)

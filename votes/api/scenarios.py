@@ -13,9 +13,9 @@ from api.permissions import Compute
 from api.serializers import StrictSerializer
 from members.api import MemberCodeField
 from resolutions.api import DraftLookupMixin
-from votes.api.projection import STANCES, ProjectionSerializer, projection_payload
+from votes.api.projection import STANCES, ProjectionFiguresSerializer, projection_payload
 from votes.api.tally import TallySerializer, tally_payload
-from votes.projections import draft_analysis
+from votes.projections import draft_reading
 
 
 class ScenarioInputSerializer(StrictSerializer):
@@ -27,11 +27,9 @@ class ScenarioInputSerializer(StrictSerializer):
     )
 
 
-class ScenarioSerializer(ProjectionSerializer):
+class ScenarioSerializer(ProjectionFiguresSerializer):
     overrides = serializers.DictField(child=serializers.CharField())
     tally = TallySerializer()
-    computed_at = None  # type: ignore[assignment]
-    stale = None  # type: ignore[assignment]
 
 
 class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
@@ -48,11 +46,11 @@ class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
         given = ScenarioInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         overrides: dict[str, str] = given.validated_data["overrides"]
-        analysis = draft_analysis(draft, overrides)
+        reading = draft_reading(draft, overrides)
         data = projection_payload(
             draft,
-            analysis.to_dict(),
+            reading.analysis.to_dict(),
             overrides=overrides,
-            tally=tally_payload(draft, analysis.tally, None),
+            tally=tally_payload(reading, None),
         )
         return Response(ScenarioSerializer(data).data)
