@@ -221,3 +221,40 @@ CELERY_TASK_PUBLISH_RETRY = False
 # Stance -> probabilities of yes/no/abstain. None uses the engine's documented default table;
 # to override, map every stance to {"yes": p, "no": p, "abstain": p} (see docs/ENGINE.md).
 VOTE_STANCE_TABLE = env.json("VOTE_STANCE_TABLE", default=None)
+
+
+# --- The analysts' UI (templates/, static/, the site's views): apps, middleware, CSP. ---------
+# Owned by the UI; everything else in this file belongs to the rest of the project.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["django_htmx", "template_partials"]
+# After the security and static middleware: every page, error pages included, gets the policy.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "csp.middleware.CSPMiddleware"
+)
+MIDDLEWARE.append("django_htmx.middleware.HtmxMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.site")
+# /favicon.ico and other files served at the root of the site.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+# A strict policy: no inline script, no style attribute, nothing from another origin. The
+# nonce is only sent on the pages that use one (Swagger UI's inline start-up script).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Who may show the embeddable widget (/embed/drafts/<key>/) in a frame: any site by default.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
+# --- end of the UI block ----------------------------------------------------------------------
