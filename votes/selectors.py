@@ -363,7 +363,7 @@ class LiveChange:
         if not self.positions:
             return "Updated: the draft changed."
         said = [
-            f"{names.get(p.member.code, p.member.name)} {Stance(p.stance).label.lower()}"
+            f"{names.get(p.member.code, p.member.name)}: {Stance(p.stance).label.lower()}"
             for p in self.positions
         ]
         count = len(self.positions)

@@ -152,7 +152,7 @@ def draft_panel(request: HttpRequest, key: str) -> HttpResponse:
         status = change.sentence({s.code: s.name for s in panel.seats})
     elif panel.whatif and panel.analysis:
         changed = "; ".join(
-            f"{s.name} {s.stance.replace('_', ' ')}" for s in panel.seats if s.overridden
+            f"{s.name}: {s.stance.replace('_', ' ')}" for s in panel.seats if s.overridden
         )
         status = f"What-if ({changed}): adoption {percent(panel.analysis.projection.p_adopted)}."
     elif panel.analysis:

@@ -47,10 +47,6 @@ def _names(codes: tuple[str, ...] | list[str], names: Mapping[str, str]) -> str:
     return join_words([in_sentence(names.get(code, code)) for code in codes])
 
 
-def _capital(sentence: str) -> str:
-    return sentence[:1].upper() + sentence[1:]
-
-
 def verdict(outcome: charter.Outcome, names: Mapping[str, str], *, past: bool = False) -> str:
     """ "10 yes, 9 needed; Russia votes no: vetoed". Fewer yes votes than needed fail without
     a veto, so the sentence names no vetoing member then. ``past`` for a recorded vote."""
@@ -60,9 +56,9 @@ def verdict(outcome: charter.Outcome, names: Mapping[str, str], *, past: bool = 
         vetoers = list(outcome.vetoed_by)
         verb = "voted" if past else ("votes" if len(vetoers) == 1 else "vote")
         who = (
-            _capital(_names(vetoers, names))
+            _names(vetoers, names)
             if len(vetoers) <= 2
-            else f"{number_word(len(vetoers)).capitalize()} permanent members"
+            else f"{number_word(len(vetoers))} permanent members"
         )
         return f"{head}; {who} {verb} no: vetoed"
     if result is charter.Result.ADOPTED:

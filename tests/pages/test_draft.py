@@ -150,7 +150,7 @@ def test_the_panel_answers_the_what_if_and_sets_the_shareable_address(
     assert response["HX-Replace-Url"] == f"/drafts/{DPRK}/?USA=abstain"
     body = response.content.decode()
     assert _seats(body)["USA"] == "abstain"
-    assert "What-if (United States abstain)" in body
+    assert "What-if (United States: abstain)" in body
 
 
 def test_the_live_poll_answers_204_until_a_position_is_recorded(seeded: None, public: None) -> None:
@@ -167,7 +167,7 @@ def test_the_live_poll_answers_204_until_a_position_is_recorded(seeded: None, pu
     assert response.status_code == 200
     body = response.content.decode()
     assert _seats(body)["USA"] == "abstain"
-    assert 'id="live-status" hx-swap-oob="innerHTML">New position: United States abstain.' in body
+    assert 'id="live-status" hx-swap-oob="innerHTML">New position: United States: abstain.' in body
     assert 'id="live-poll"' in body and f'"since": "{since}"' not in body
 
 

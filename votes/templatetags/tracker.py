@@ -48,3 +48,9 @@ def status_class(status: str) -> str:
 @register.filter
 def get(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def codes(value: str) -> str:
+    """Comma-separated member codes as read: "CHN,RUS" -> "CHN, RUS"."""
+    return ", ".join(code for code in value.split(",") if code)
