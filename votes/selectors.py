@@ -232,6 +232,7 @@ class Panel:
     pivotal: list[Influence] = field(default_factory=list)
     not_counted: list[Position] = field(default_factory=list)
     incomplete: str = ""
+    has_positions: bool = False
 
     @property
     def since(self) -> str:
@@ -241,6 +242,13 @@ class Panel:
     @property
     def whatif(self) -> bool:
         return bool(self.overrides)
+
+    @property
+    def whatif_summary(self) -> str:
+        """The overrides in words: "France: abstain; United States: abstain"."""
+        return "; ".join(
+            f"{s.name}: {Stance(s.stance).label.lower()}" for s in self.seats if s.overridden
+        )
 
     @property
     def query(self) -> str:
@@ -279,7 +287,7 @@ def draft_panel(draft: Draft, overrides: Mapping[str, str] | None = None) -> Pan
         Position.objects.filter(draft=draft).current().select_related("member", "entered_by")
     )
     last = Position.objects.filter(draft=draft).aggregate(last=Max("id"))["last"] or 0
-    panel = Panel(draft, composition, state.etag, last)
+    panel = Panel(draft, composition, state.etag, last, has_positions=bool(positions))
     seated = set(composition.codes)
     panel.not_counted = [p for p in positions if p.member.code not in seated]
     if not composition.complete:

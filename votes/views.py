@@ -151,10 +151,8 @@ def draft_panel(request: HttpRequest, key: str) -> HttpResponse:
         )
         status = change.sentence({s.code: s.name for s in panel.seats})
     elif panel.whatif and panel.analysis:
-        changed = "; ".join(
-            f"{s.name}: {s.stance.replace('_', ' ')}" for s in panel.seats if s.overridden
-        )
-        status = f"What-if ({changed}): adoption {percent(panel.analysis.projection.p_adopted)}."
+        p = percent(panel.analysis.projection.p_adopted)
+        status = f"What-if ({panel.whatif_summary}): adoption {p}."
     elif panel.analysis:
         status = f"As recorded: adoption {percent(panel.analysis.projection.p_adopted)}."
     response = render(
