@@ -106,7 +106,7 @@ def dashboard_page(today: dt.date) -> Dashboard:
     scheduled = with_outcome(open_drafts.filter(vote_on__gte=today)).order_by("vote_on", "id")
     top_rows, scheduled_rows = list(top[:DASHBOARD_ROWS]), list(scheduled[:DASHBOARD_ROWS])
     mark_stale([*top_rows, *scheduled_rows])
-    changes = Position.objects.select_related("member", "draft").order_by("-created_at", "-id")
+    changes = Position.objects.select_related("member", "draft").order_by("-id")
     votes = RecordedVote.objects.select_related("draft").order_by("-voted_on", "-id")
     return Dashboard(
         open_drafts=top_rows,
