@@ -76,6 +76,15 @@ def with_outcome(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
     )
 
 
+def rows_for(ids: list[int]) -> list[Draft]:
+    """The drafts ``ids``, in that order, with sponsors, stored projection and staleness.
+
+    Lists choose their page of ids first, with a plain query, and annotate only those rows:
+    annotating before ``ORDER BY ... LIMIT`` would compute every draft's projection columns."""
+    found = {d.pk: d for d in with_outcome(drafts_with_sponsors().filter(pk__in=ids))}
+    return mark_stale(found[pk] for pk in ids if pk in found)
+
+
 def mark_stale(drafts: Iterable[Draft]) -> list[Draft]:
     """Set ``projection_is_stale`` on each draft, by the rule of ``stale_drafts``, in one
     query for all of them."""
@@ -101,11 +110,14 @@ class Dashboard:
 def dashboard_page(today: dt.date) -> Dashboard:
     """The top of each list: open drafts with their projected outcome, votes to come, the
     latest positions recorded, the latest recorded votes."""
-    open_drafts = drafts_with_sponsors().filter(status__in=OPEN)
-    top = with_outcome(open_drafts).order_by(F("circulated_on").desc(nulls_last=True), "-id")
-    scheduled = with_outcome(open_drafts.filter(vote_on__gte=today)).order_by("vote_on", "id")
-    top_rows, scheduled_rows = list(top[:DASHBOARD_ROWS]), list(scheduled[:DASHBOARD_ROWS])
-    mark_stale([*top_rows, *scheduled_rows])
+    open_drafts = Draft.objects.filter(status__in=OPEN)
+    top = open_drafts.order_by(F("circulated_on").desc(nulls_last=True), "-id")
+    scheduled = open_drafts.filter(vote_on__gte=today).order_by("vote_on", "id")
+    top_ids = list(top.values_list("pk", flat=True)[:DASHBOARD_ROWS])
+    scheduled_ids = list(scheduled.values_list("pk", flat=True)[:DASHBOARD_ROWS])
+    rows = {d.pk: d for d in rows_for([*top_ids, *scheduled_ids])}
+    top_rows = [rows[pk] for pk in top_ids if pk in rows]
+    scheduled_rows = [rows[pk] for pk in scheduled_ids if pk in rows]
     changes = Position.objects.select_related("member", "draft").order_by("-id")
     votes = RecordedVote.objects.select_related("draft").order_by("-voted_on", "-id")
     return Dashboard(
@@ -133,7 +145,7 @@ SORTS: Mapping[str, tuple[Any, ...]] = {
 @dataclass(frozen=True)
 class DraftsList:
     form: DraftSearchForm
-    page: Page[Draft]
+    page: Page[int]
     rows: list[Draft]
     total: int
     query: str  # the filters as a query string, for sorting, paging and the CSV link
@@ -150,7 +162,7 @@ def drafts_page(params: QueryDict) -> DraftsList:
     )
     form.is_valid()
     given = form.cleaned_data
-    drafts = drafts_with_sponsors()
+    drafts = Draft.objects.all()
     if text := (given.get("q") or "").strip():
         in_text = DraftVersion.objects.filter(draft=OuterRef("pk"), text__icontains=text)
         drafts = drafts.filter(
@@ -174,10 +186,13 @@ def drafts_page(params: QueryDict) -> DraftsList:
     if year := given.get("year"):
         drafts = drafts.filter(Q(circulated_on__year=year) | Q(vote_on__year=year))
     sort = given.get("sort") or "newest"
-    ordered = with_outcome(drafts).order_by(*SORTS[sort])
-    paginator = Paginator(ordered, given.get("per_page") or 25)
+    if sort == "adoption":  # the one sort that needs a projection column for every row
+        latest = Projection.objects.filter(draft=OuterRef("pk")).order_by("-computed_at", "-id")
+        drafts = drafts.annotate(projected_p_adopted=Subquery(latest.values("p_adopted")[:1]))
+    ids = drafts.order_by(*SORTS[sort]).values_list("pk", flat=True)
+    paginator = Paginator(ids, given.get("per_page") or 25)
     page = paginator.get_page(params.get("page"))
-    rows = mark_stale(page.object_list)
+    rows = rows_for(list(page.object_list))
     query = params.copy()
     for name in ("page", "format"):
         query.pop(name, None)
