@@ -39,10 +39,15 @@ class SectorPage:
     sector: Sector
     measures: list[Measure]
     provisions: list[Provision]
+    provisions_total: int
+
+
+PROVISIONS_SHOWN = 50
 
 
 def sector_page(slug: str) -> SectorPage:
-    """A sector's measures over time and every draft provision that would lift or ease it."""
+    """A sector's measures over time and the latest draft provisions that would lift or ease
+    it (the latest fifty, and how many there are)."""
     sector = Sector.objects.select_related("regime").filter(slug=slug).first()
     if sector is None:
         raise Http404(f"No sector {slug!r}.")
@@ -54,4 +59,6 @@ def sector_page(slug: str) -> SectorPage:
         .select_related("draft")
         .order_by("-draft__circulated_on", "-draft_id")
     )
-    return SectorPage(sector, list(measures), list(provisions[:200]))
+    return SectorPage(
+        sector, list(measures), list(provisions[:PROVISIONS_SHOWN]), provisions.count()
+    )

@@ -354,7 +354,7 @@ def member_page(code: str, params: QueryDict) -> MemberPage:
         member=member,
         name=member_name(member),
         terms=list(member.terms.order_by("start")),
-        positions=list(positions.latest_first()[:POSITIONS_SHOWN]),
+        positions=list(positions.order_by("-id")[:POSITIONS_SHOWN]),  # latest recorded
         positions_total=positions.count(),
         ballots=Paginator(ballots, BALLOTS_PER_PAGE).get_page(params.get("ballots")),
         years=years,
