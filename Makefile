@@ -6,12 +6,13 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded defaults: SQLite under var/, tasks run in-process.
 EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1 API_PUBLIC_READ=1
 
-.PHONY: help venv run test test-pg lint format typecheck migrations-check check web worker beat seed bench bench-api bench-load bench-scale bench-celery bench-servers bench-import clean
+.PHONY: help venv run test test-pg test-browser lint format typecheck migrations-check check web worker beat seed bench bench-api bench-load bench-scale bench-celery bench-servers bench-import clean
 
 help:
 	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
 	@echo "make test              - the whole suite, on the local PostgreSQL and Redis if they answer, else SQLite"
 	@echo "make test-pg           - the suite on the local PostgreSQL and Redis"
+	@echo "make test-browser      - the browser tests only (Chromium; screenshots in artifacts/screenshots/)"
 	@echo "make lint              - ruff check, format check and the import layers (import-linter)"
 	@echo "make typecheck         - mypy on the voting engine"
 	@echo "make migrations-check  - fail if a model change has no migration"
@@ -53,6 +54,9 @@ test: venv
 
 test-pg: venv
 	DATABASE_URL=$(LOCAL_PG) REDIS_URL=$(LOCAL_REDIS) $(BIN)/python -m pytest
+
+test-browser: venv
+	$(BIN)/python -m pytest tests/browser -m browser
 
 lint: venv
 	$(BIN)/ruff check .

@@ -2,13 +2,17 @@
 contract: add, never change)."""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import views as api_views
 from config import views
+from config.access import View, readable
 from members import api as members_api
+from members import views as members_views
 from resolutions import api as resolutions_api
+from resolutions import views as resolutions_views
 from votes import views as votes_views
 from votes.api import drafts, positions, power, projection, recorded, scenarios, tally
 
@@ -39,8 +43,42 @@ api_v1 = [
     re_path(r"^.*$", api_views.not_found, name="not-found"),
 ]
 
+
+def page(route: str, view: View, name: str) -> URLPattern:
+    """A page of the analysts' site: readable by whoever may read the API."""
+    return path(route, readable(view), name=name)
+
+
+site = [
+    page("", votes_views.home, name="home"),
+    page("drafts/", votes_views.draft_list, name="draft-list"),
+    page("drafts/<str:key>/", votes_views.draft_detail, name="draft"),
+    page("drafts/<str:key>/panel/", votes_views.draft_panel, name="draft-panel"),
+    page(
+        "drafts/<str:key>/positions/add/",
+        votes_views.draft_add_position,
+        name="draft-add-position",
+    ),
+    page("drafts/<str:key>/share.svg", votes_views.draft_share_svg, name="draft-share-svg"),
+    page("drafts/<str:key>/share.png", votes_views.draft_share_png, name="draft-share-png"),
+    page("embed/drafts/<str:key>/", votes_views.draft_embed, name="draft-embed"),
+    page("members/", members_views.council, name="council"),
+    page("members/compare/", votes_views.member_compare, name="member-compare"),
+    page("members/<str:code>/", votes_views.member_detail, name="member"),
+    page("votes/", votes_views.vote_list, name="vote-list"),
+    page("votes/<int:pk>/", votes_views.vote_detail, name="vote-detail"),
+    page("sectors/", resolutions_views.sectors, name="sector-list"),
+    page("sectors/<slug:slug>/", resolutions_views.sector, name="sector"),
+]
+
 urlpatterns = [
-    path("", votes_views.home, name="home"),
+    *site,
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="registration/sign_in.html"),
+        name="sign-in",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("healthz", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

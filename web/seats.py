@@ -678,3 +678,138 @@ def _swatch(marks: str, defs: str = "") -> str:
         },
         (element("defs", {}, defs) if defs else "") + marks,
     )
+
+
+COUNCIL_COLOR: Mapping[str, str] = {"permanent": "#0b3d6e", "elected": "#3a6ea5"}
+"""Fills of the seats in a picture of the Council on a day (no stances): dark for permanent
+members, lighter for elected ones; both carry white codes inside and at least 4.5:1 contrast."""
+
+
+@dataclass(frozen=True)
+class CouncilSeat:
+    """A member seated on a day, for ``council_diagram_svg``; ``detail`` is its term."""
+
+    code: str
+    name: str
+    permanent: bool
+    detail: str = ""
+
+
+def council_diagram_svg(
+    members: Sequence[CouncilSeat],
+    *,
+    seats: int,
+    quota: int,
+    caption: str,
+    id_prefix: str = "council",
+) -> SafeString:
+    """The Council on a day as the same horseshoe, without stances: ``seats`` places (11 before
+    1966, 15 after), each known member's seat carrying ``data-member``, and seats whose holder
+    is not known drawn hollow with ``data-member=""``. ``caption`` (the day) goes in the centre
+    under "N seats, Q votes needed"."""
+    prefix = check_id_prefix(id_prefix)
+    if not 1 <= seats <= MAX_SEATS or len(members) > seats:
+        raise ValueError(f"{len(members)} members cannot sit in {seats} seats")
+    boxes: list[_Box] = []
+    marks = []
+    filled: list[CouncilSeat | None] = [*members, *([None] * (seats - len(members)))]
+    for member, angle in zip(filled, _seat_angles(seats), strict=True):
+        marks.append(_council_seat(member, angle, boxes))
+    headline = f"{seats} seats, {quota} votes needed"
+    centre = _verdict_text(headline, boxes) + _centred_caption(caption, boxes)
+    known = "; ".join(
+        m.name
+        + (", permanent member" if m.permanent else "")
+        + (f" ({m.detail})" if m.detail else "")
+        for m in members
+    )
+    missing = seats - len(members)
+    description = f"{headline}. {caption}. Seated: {known or 'none known'}." + (
+        f" {missing} seat{'s' if missing != 1 else ''} not known." if missing else ""
+    )
+    body = (
+        element("title", {"id": f"{prefix}-title"}, text(f"{headline}: {caption}"))
+        + element("desc", {"id": f"{prefix}-desc"}, text(description))
+        + element("g", {"class": "seats", "role": "list"}, "".join(marks))
+        + centre
+    )
+    return mark_safe(  # every part above is escaped
+        element(
+            "svg",
+            {
+                "xmlns": SVG_NS,
+                "class": "seat-diagram seat-diagram--council",
+                "role": "img",
+                "aria-labelledby": f"{prefix}-title {prefix}-desc",
+                **_frame(boxes),
+                "font-family": FONT_FAMILY,
+            },
+            body,
+        )
+    )
+
+
+def _council_seat(member: CouncilSeat | None, angle: float, boxes: list[_Box]) -> str:
+    x, y = _polar(angle, _RADIUS)
+    boxes.append(_Box(x - _SEAT, y - _SEAT, x + _SEAT, y + _SEAT))
+    permanent = bool(member and member.permanent)
+    code = member.code if member else "?"
+    seat_reach = _reach(angle, _SEAT, _SEAT) if permanent else _SEAT
+    label_half = (text_width(code, _CODE_FONT, _CAPS_EM) / 2, _CODE_FONT * 0.6)
+    label_at = _RADIUS + seat_reach + _LABEL_GAP + _reach(angle, *label_half)
+    label = _centred_text(code, *_polar(angle, label_at), _CODE_FONT, "seat__code", boxes)
+    if member is None:
+        shape = _shape(
+            False,
+            x,
+            y,
+            {
+                "class": "seat__shape",
+                "fill": "none",
+                "stroke": MUTED_COLOR,
+                "stroke-width": "2",
+                "stroke-dasharray": "4 3",
+            },
+        )
+        title = "Seat holder not known"
+        classes = "seat seat--unknown"
+    else:
+        color = COUNCIL_COLOR["permanent" if permanent else "elected"]
+        shape = _shape(
+            permanent,
+            x,
+            y,
+            {"class": "seat__shape", "fill": color, "stroke": color, "stroke-width": "1.5"},
+        )
+        title = member.name + (", permanent member" if permanent else "")
+        if member.detail:
+            title += f" ({member.detail})"
+        classes = "seat seat--seated " + ("seat--permanent" if permanent else "seat--elected")
+    return element(
+        "g",
+        {
+            "class": classes,
+            "data-member": member.code if member else "",
+            "tabindex": "0",
+            "role": "listitem",
+        },
+        element("title", {}, text(title)) + shape + label,
+    )
+
+
+def _centred_caption(caption: str, boxes: list[_Box]) -> str:
+    y = _QUOTA_Y + 4
+    half = text_width(caption, 13) / 2
+    boxes.append(_Box(-half, y - 13, half, y + 4))
+    return element(
+        "text",
+        {
+            "class": "quota__caption",
+            "x": "0",
+            "y": y,
+            "text-anchor": "middle",
+            "font-size": "13",
+            "fill": MUTED_COLOR,
+        },
+        text(caption),
+    )

@@ -133,7 +133,6 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 
-LOGIN_URL = "admin:login"
 
 # Redis: the Celery broker, the cache and the rate limits' counts. Unset, tasks run in-process
 # and the cache and counts are local to the process.
@@ -374,3 +373,20 @@ CELERY_BEAT_SCHEDULE = {
 # Stance -> probabilities of yes/no/abstain. None uses the engine's documented default table;
 # to override, map every stance to {"yes": p, "no": p, "abstain": p} (see docs/ENGINE.md).
 VOTE_STANCE_TABLE = env.json("VOTE_STANCE_TABLE", default=None)
+
+
+# --- The analysts' UI (templates/, static/, the site's views): apps, middleware, templates. --
+# The Content-Security-Policy of the pages is the one set above, for the whole site.
+INSTALLED_APPS += ["django_htmx", "template_partials"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "django_htmx.middleware.HtmxMiddleware"
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("config.context_processors.site")
+# /favicon.ico and other files served at the root of the site.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+# Who may show the embeddable widget (/embed/drafts/<key>/) in a frame: any site by default.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
+# --- end of the UI block ----------------------------------------------------------------------
