@@ -398,3 +398,65 @@ def _member_losses(forecasts: Sequence[Forecast]) -> tuple[MemberLoss, ...]:
         MemberLoss(key, int(sums[key][0]), *(value / sums[key][0] for value in sums[key][1:]))
         for key in ordered
     )
+
+
+def reliability_svg(report: BacktestReport, *, size: int = 360) -> str:
+    """The reliability diagram of a back-test as an SVG document: for each decile of the
+    forecast, the share adopted against the mean forecast, a dot whose area grows with the
+    number of votes (the model in blue, the naive base rate in grey), and the diagonal of
+    perfect calibration."""
+    margin = 44
+    plot = size - 2 * margin
+
+    def x(p: float) -> float:
+        return margin + p * plot
+
+    def y(p: float) -> float:
+        return size - margin - p * plot
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}" font-family="sans-serif" font-size="11">',
+        f'<rect x="{margin}" y="{margin}" width="{plot}" height="{plot}" fill="none" '
+        'stroke="#999"/>',
+        f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}" stroke="#bbb" '
+        'stroke-dasharray="4 3"/>',
+    ]
+    for tick in range(0, 11, 2):
+        p = tick / 10
+        parts.append(
+            f'<text x="{x(p):.1f}" y="{size - margin + 14}" text-anchor="middle">{p:.1f}</text>'
+        )
+        parts.append(f'<text x="{margin - 6}" y="{y(p) + 4:.1f}" text-anchor="end">{p:.1f}</text>')
+    parts.append(
+        f'<text x="{size / 2}" y="{size - 8}" text-anchor="middle">forecast p(adopted)</text>'
+    )
+    parts.append(
+        f'<text x="12" y="{size / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 12 {size / 2})">share adopted</text>'
+    )
+    parts.append(
+        f'<text x="{margin}" y="{margin - 24}">{report.model.n} votes, {report.reveal} ballots '
+        f"revealed: Brier {report.model.brier:.4f} (base rate {report.base_rate.brier:.4f})</text>"
+    )
+    for scores, colour in ((report.base_rate, "#999"), (report.model, "#1f5fa8")):
+        points = [b for b in scores.reliability if b.n and b.mean_forecast is not None]
+        path = " ".join(
+            f"{x(b.mean_forecast or 0):.1f},{y(b.observed or 0):.1f}" for b in points
+        )
+        if len(points) > 1:
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}"/>')
+        for b in points:
+            radius = 2 + 1.2 * math.sqrt(b.n) ** 0.8
+            parts.append(
+                f'<circle cx="{x(b.mean_forecast or 0):.1f}" cy="{y(b.observed or 0):.1f}" '
+                f'r="{radius:.1f}" fill="{colour}" fill-opacity="0.55">'
+                f"<title>{b.low:.1f}-{b.high:.1f}: {b.n} votes, mean {b.mean_forecast:.3f}, "
+                f"adopted {b.observed:.3f}</title></circle>"
+            )
+    parts.append(
+        f'<text x="{margin + 8}" y="{margin + 16}" fill="#1f5fa8">● model</text>'
+        f'<text x="{margin + 8}" y="{margin + 30}" fill="#777">● naive base rate</text>'
+    )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"

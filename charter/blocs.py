@@ -300,6 +300,40 @@ _RawUnit = tuple[int, bool, float, float, float]
 """A unit for the dynamic programme: (members, holds a permanent member, yes, no, abstain)."""
 
 
+def _apply(
+    veto: bool, clear: list[float], blocked: list[float], unit: _RawUnit
+) -> tuple[list[float], list[float]]:
+    """The tables after one more unit."""
+    members, permanent, yes, no, abstain = unit
+    size = len(clear)
+    new_clear = [0.0] * size
+    new_blocked = [0.0] * size
+    stay = no + abstain
+    top = size - members
+    if veto and permanent:
+        for k in range(top):
+            c = clear[k]
+            b = blocked[k]
+            if c:
+                new_clear[k + members] += c * yes
+                new_clear[k] += c * abstain
+                new_blocked[k] += c * no
+            if b:
+                new_blocked[k] += b * stay
+                new_blocked[k + members] += b * yes
+    else:
+        for k in range(top):
+            c = clear[k]
+            b = blocked[k]
+            if c:
+                new_clear[k + members] += c * yes
+                new_clear[k] += c * stay
+            if b:
+                new_blocked[k + members] += b * yes
+                new_blocked[k] += b * stay
+    return new_clear, new_blocked
+
+
 def unit_tables(
     size: int, veto: bool, units: Sequence[_RawUnit]
 ) -> tuple[list[float], list[float]]:
@@ -310,35 +344,41 @@ def unit_tables(
     clear = [0.0] * (size + 1)
     blocked = [0.0] * (size + 1)
     clear[0] = 1.0
-    top = 0
-    for members, permanent, yes, no, abstain in units:
-        new_clear = [0.0] * (size + 1)
-        new_blocked = [0.0] * (size + 1)
-        stay = no + abstain
-        if veto and permanent:
-            for k in range(top + 1):
-                c = clear[k]
-                b = blocked[k]
-                if c:
-                    new_clear[k + members] += c * yes
-                    new_clear[k] += c * abstain
-                    new_blocked[k] += c * no
-                if b:
-                    new_blocked[k] += b * stay
-                    new_blocked[k + members] += b * yes
-        else:
-            for k in range(top + 1):
-                c = clear[k]
-                b = blocked[k]
-                if c:
-                    new_clear[k + members] += c * yes
-                    new_clear[k] += c * stay
-                if b:
-                    new_blocked[k + members] += b * yes
-                    new_blocked[k] += b * stay
-        clear, blocked = new_clear, new_blocked
-        top += members
+    for unit in units:
+        clear, blocked = _apply(veto, clear, blocked, unit)
     return clear, blocked
+
+
+def _combine(
+    first: tuple[list[float], list[float]], second: tuple[list[float], list[float]]
+) -> tuple[list[float], list[float]]:
+    """The tables of two independent sets of units together (a convolution)."""
+    first_clear, first_blocked = first
+    second_clear, second_blocked = second
+    size = len(first_clear)
+    clear = [0.0] * size
+    blocked = [0.0] * size
+    for a in range(size):
+        c = first_clear[a]
+        b = first_blocked[a]
+        if not (c or b):
+            continue
+        for k in range(size - a):
+            sc = second_clear[k]
+            sb = second_blocked[k]
+            clear[a + k] += c * sc
+            blocked[a + k] += c * sb + b * (sc + sb)
+    return clear, blocked
+
+
+def _outcome(quota: int, clear: list[float], blocked: list[float]) -> tuple[float, float, float]:
+    clear = [max(0.0, x) for x in clear]
+    blocked = [max(0.0, x) for x in blocked]
+    p_adopted = math.fsum(clear[quota:])
+    p_vetoed = math.fsum(blocked[quota:])
+    p_failed = math.fsum(clear[:quota]) + math.fsum(blocked[:quota])
+    total = p_adopted + p_vetoed + p_failed
+    return p_adopted / total, p_vetoed / total, p_failed / total
 
 
 def _capped_weight(bloc: Bloc, records: Mapping[str, VoteProbabilities]) -> float:
@@ -401,7 +441,10 @@ class JointModel:
         return self._marginals[code]
 
     @cached_property
-    def _components(self) -> list[tuple[float, list[_RawUnit]]]:
+    def _labelled_components(
+        self,
+    ) -> list[tuple[float, list[_RawUnit], list[tuple[str, ...]]]]:
+        """Each component: its weight, its units and the members of each unit."""
         permanent = self.rule.permanent
         forced = self.forced
 
@@ -409,23 +452,73 @@ class JointModel:
             holds = any(code in permanent for code in members)
             return (len(members), holds, row.yes, row.no, row.abstain)
 
-        forced_units = [unit((c,), VoteProbabilities.certain(v)) for c, v in forced.items()]
-        base = [unit((code,), row) for code, row in self.singles.items() if code not in forced]
+        fixed = [((c,), VoteProbabilities.certain(v)) for c, v in forced.items()]
+        base = [((code,), row) for code, row in self.singles.items() if code not in forced]
         result = []
         for choice in itertools.product((True, False), repeat=len(self.blocs)):
             weight = 1.0
-            units = list(base)
+            parts = list(base)
             for together, bloc in zip(choice, self.blocs, strict=True):
                 free = tuple(code for code in bloc.members if code not in forced)
                 if together:
                     weight *= bloc.together
                     if free and bloc.common is not None:
-                        units.append(unit(free, bloc.common))
+                        parts.append((free, bloc.common))
                 else:
                     weight *= 1.0 - bloc.together
-                    units.extend(unit((code,), bloc.apart[code]) for code in free)
+                    parts.extend(((code,), bloc.apart[code]) for code in free)
             if weight > 0.0:
-                result.append((weight, units + forced_units))
+                parts += fixed
+                result.append((weight, [unit(m, row) for m, row in parts], [m for m, _ in parts]))
+        return result
+
+    @property
+    def _components(self) -> list[tuple[float, list[_RawUnit]]]:
+        return [(weight, units) for weight, units, _ in self._labelled_components]
+
+    def outcomes_with_vote(self, code: str) -> dict[Vote, tuple[float, float, float]]:
+        """For each vote, ``(p_adopted, p_vetoed, p_failed)`` with ``code`` casting it for
+        certain: the same as ``with_vote(code, vote).outcome()``, computed from the tables of
+        the other units (prefix and suffix programmes) rather than once per vote."""
+        self.rule.require_member(code)
+        rule = self.rule
+        n = len(rule.members)
+        veto = rule.has_veto
+        is_permanent = code in rule.permanent
+        sums = {vote: ([0.0] * (n + 1), [0.0] * (n + 1)) for vote in VOTES}
+        if self.beta != 0.0:
+            for weight, units, members in self._labelled_components:
+                index = next(j for j, unit_members in enumerate(members) if code in unit_members)
+                before = unit_tables(n, veto, units[:index])
+                after = unit_tables(n, veto, units[index + 1 :])
+                clear, blocked = _combine(before, after)
+                size, _, yes, no, abstain = units[index]
+                if size > 1:
+                    others = [m for m in members[index] if m != code]
+                    holds = any(m in rule.permanent for m in others)
+                    clear, blocked = _apply(
+                        veto, clear, blocked, (size - 1, holds, yes, no, abstain)
+                    )
+                scale = self.beta * weight
+                for vote in VOTES:
+                    certain = VoteProbabilities.certain(vote)
+                    moved = (1, is_permanent, certain.yes, certain.no, certain.abstain)
+                    part_clear, part_blocked = _apply(veto, clear, blocked, moved)
+                    total_clear, total_blocked = sums[vote]
+                    for k in range(n + 1):
+                        total_clear[k] += scale * part_clear[k]
+                        total_blocked[k] += scale * part_blocked[k]
+        result: dict[Vote, tuple[float, float, float]] = {}
+        for vote in VOTES:
+            clear, blocked = sums[vote]
+            if self.alpha != 0.0:
+                forced = {**self.forced, code: vote}
+                yes = n - sum(1 for cast in forced.values() if cast is not Vote.YES)
+                vetoing = veto and any(
+                    cast is Vote.NO and member in rule.permanent for member, cast in forced.items()
+                )
+                (blocked if vetoing else clear)[yes] += self.alpha
+            result[vote] = _outcome(rule.quota, clear, blocked)
         return result
 
     def tables(self) -> tuple[list[float], list[float]]:
@@ -454,12 +547,7 @@ class JointModel:
     def outcome(self) -> tuple[float, float, float]:
         """``(p_adopted, p_vetoed, p_failed)``, exact."""
         clear, blocked = self.tables()
-        q = self.rule.quota
-        p_adopted = math.fsum(clear[q:])
-        p_vetoed = math.fsum(blocked[q:])
-        p_failed = math.fsum(clear[:q]) + math.fsum(blocked[:q])
-        total = p_adopted + p_vetoed + p_failed
-        return p_adopted / total, p_vetoed / total, p_failed / total
+        return _outcome(self.rule.quota, clear, blocked)
 
     def projection(self, fingerprint: str = "") -> Projection:
         """The exact outcome distribution."""

@@ -130,6 +130,25 @@ def _unlink(link: _Link | None) -> list[Change]:
     return changes
 
 
+def _undominated(
+    states: dict[tuple[int, bool, bool, int], tuple[float, _Link | None]],
+) -> dict[tuple[int, bool, bool, int], tuple[float, _Link | None]]:
+    """Drop partial paths that another with the same (yes, permanent no, change not to yes)
+    beats with no more changes: whatever follows, they end less probable with more changes,
+    so they are never on the front."""
+    by_kind: dict[tuple[int, bool, bool], list[tuple[int, float, _Link | None]]] = {}
+    for (yes, blocked, not_yes, count), (value, link) in states.items():
+        by_kind.setdefault((yes, blocked, not_yes), []).append((count, value, link))
+    kept: dict[tuple[int, bool, bool, int], tuple[float, _Link | None]] = {}
+    for (yes, blocked, not_yes), items in by_kind.items():
+        best = -1.0
+        for count, value, link in sorted(items, key=lambda item: item[0]):
+            if _better(value, best):
+                kept[(yes, blocked, not_yes, count)] = (value, link)
+                best = value
+    return kept
+
+
 def _better(a: float, b: float) -> bool:
     return a > b * (1.0 + RELATIVE_TIE) + 1e-300
 
@@ -203,7 +222,7 @@ def search(
                 held = next_states.get(key)
                 if held is None or _better(product, held[0]):
                     next_states[key] = (product, (changes, link) if changes else link)
-        states = next_states
+        states = _undominated(next_states)
 
     order = {code: i for i, code in enumerate(rule.members)}
     best_by_count: dict[int, Path] = {}

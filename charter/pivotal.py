@@ -119,11 +119,10 @@ def pivotal_of(model: JointModel) -> tuple[MemberInfluence, ...]:
     baseline = most_likely_result(*model.outcome())
     influences: list[MemberInfluence] = []
     for code in rule.members:
-        moved = {vote: model.with_vote(code, vote).outcome() for vote in (Vote.YES, Vote.NO)}
+        moved = model.outcomes_with_vote(code)
         flips: Result | None = None
         for vote in (Vote.YES, Vote.NO, Vote.ABSTAIN):
-            chances = moved[vote] if vote in moved else model.with_vote(code, vote).outcome()
-            result = most_likely_result(*chances)
+            result = most_likely_result(*moved[vote])
             if result is not baseline:
                 flips = result
                 break

@@ -99,7 +99,9 @@ def posterior_table(
         sums = dict.fromkeys(VOTES, 0.0)
         for profile, p in table.items():
             sums[profile[i]] += p
-        marginal[code] = VoteProbabilities(sums[Vote.YES], sums[Vote.NO], sums[Vote.ABSTAIN])
+        marginal[code] = VoteProbabilities.trusted(
+            sums[Vote.YES], sums[Vote.NO], sums[Vote.ABSTAIN]
+        )
     likelihood = {}
     for code in rule.members:
         position = positions.get(code, PositionInput(Stance.UNDECIDED, 0.0))
