@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 import charter
 from members.models import Composition
 from resolutions.models import Draft
+from votes.forecast import engine_priors
 from votes.models import Position, Projection
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,16 @@ def draft_tally(draft: Draft) -> charter.Tally:
     return charter.tally(*_rule_and_positions(draft))
 
 
-def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> charter.Analysis:
-    """Tally, projection, pivotal members and closest path for the draft as it stands, or
-    under ``overrides`` (ISO3 -> stance) without writing anything."""
+def draft_analysis(
+    draft: Draft, overrides: Mapping[str, str] | None = None, *, blocs: bool = True
+) -> charter.Analysis:
+    """Tally, projection, pivotal members and paths for the draft as it stands, or under
+    ``overrides`` (ISO3 -> stance) without writing anything; members follow their records
+    (``votes.forecast``), with blocs unless ``blocs`` is False."""
     rule, positions = _rule_and_positions(draft, overrides)
-    return charter.analyse(rule, positions, stance_table())
+    return charter.analyse(
+        rule, positions, stance_table(), priors=engine_priors(draft, rule), blocs=blocs
+    )
 
 
 def projection_refresh(*, draft_id: int) -> Projection | None:

@@ -21,10 +21,16 @@ class ScenarioInputSerializer(serializers.Serializer):
         allow_empty=True,
         help_text='ISO3 code -> stance, e.g. {"USA": "abstain"}; each held with confidence 1.',
     )
+    blocs = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="false: members vote independently, without the blocs learned from the record.",
+    )
 
 
 class ScenarioSerializer(ProjectionSerializer):
     overrides = serializers.DictField(child=serializers.CharField())
+    blocs = serializers.BooleanField()
     tally = TallySerializer()
     computed_at = None  # type: ignore[assignment]
     stale = None  # type: ignore[assignment]
@@ -43,7 +49,7 @@ class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
         draft = self.get_draft()
         if not isinstance(request.data, dict):
             raise serializers.ValidationError({"body": ["Send a JSON object with 'overrides'."]})
-        unknown = sorted(set(request.data) - {"overrides"})
+        unknown = sorted(set(request.data) - set(ScenarioInputSerializer().fields))
         if unknown:
             raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
         given = ScenarioInputSerializer(data=request.data)
@@ -54,11 +60,13 @@ class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
             if member in overrides:
                 raise serializers.ValidationError({"overrides": [f"{member} is given twice."]})
             overrides[member] = stance
-        analysis = draft_analysis(draft, overrides)
+        blocs = given.validated_data["blocs"]
+        analysis = draft_analysis(draft, overrides, blocs=blocs)
         data = projection_payload(
             draft,
             analysis.to_dict(),
             overrides=overrides,
+            blocs=blocs,
             tally=tally_payload(draft, analysis.tally, None),
         )
         return Response(ScenarioSerializer(data).data)
