@@ -441,9 +441,7 @@ def reliability_svg(report: BacktestReport, *, size: int = 360) -> str:
     )
     for scores, colour in ((report.base_rate, "#999"), (report.model, "#1f5fa8")):
         points = [b for b in scores.reliability if b.n and b.mean_forecast is not None]
-        path = " ".join(
-            f"{x(b.mean_forecast or 0):.1f},{y(b.observed or 0):.1f}" for b in points
-        )
+        path = " ".join(f"{x(b.mean_forecast or 0):.1f},{y(b.observed or 0):.1f}" for b in points)
         if len(points) > 1:
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}"/>')
         for b in points:

@@ -452,8 +452,12 @@ class JointModel:
             holds = any(code in permanent for code in members)
             return (len(members), holds, row.yes, row.no, row.abstain)
 
-        fixed = [((c,), VoteProbabilities.certain(v)) for c, v in forced.items()]
-        base = [((code,), row) for code, row in self.singles.items() if code not in forced]
+        fixed: list[tuple[tuple[str, ...], VoteProbabilities]] = [
+            ((c,), VoteProbabilities.certain(v)) for c, v in forced.items()
+        ]
+        base: list[tuple[tuple[str, ...], VoteProbabilities]] = [
+            ((code,), row) for code, row in self.singles.items() if code not in forced
+        ]
         result = []
         for choice in itertools.product((True, False), repeat=len(self.blocs)):
             weight = 1.0

@@ -197,9 +197,9 @@ class Smoothing:
 
     base: float = 2.0
     member: float = 10.0
-    topic: float = 15.0
+    topic: float = 20.0
     direction: float = 10.0
-    contested: float = 4.0
+    contested: float = 6.0
     bloc_base: float = 1.5
     bloc_topic: float = 5.0
     bloc_threshold: float = 0.3

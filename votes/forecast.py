@@ -30,7 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 
 import charter
 from members.models import Member
@@ -304,18 +304,22 @@ def _load_stored(prior_set_id: int) -> charter.Priors:
 
 
 @lru_cache(maxsize=2)
-def _from_file(path: str, stamp: tuple[int, int]) -> charter.Priors:
-    return charter.estimate(read_votes(path))
+def _estimated(file_stamp: tuple[int, int], votes_stamp: tuple[int, int | None]) -> charter.Priors:
+    votes, _ = training_votes()
+    return charter.estimate(votes)
 
 
 def current_priors() -> charter.Priors:
-    """The latest stored priors; before any refresh has stored some, the priors of the
-    repository's history file alone (estimated once per process)."""
+    """The latest stored priors. Before any refresh has stored some, the same priors the
+    refresh would store (the history file and the database's votes), estimated once per
+    process for each state of the recorded votes (they are append-only: their number and
+    largest id tell it)."""
     latest = PriorSet.objects.order_by("-computed_at", "-id").values_list("id", flat=True)[:1]
     for prior_set_id in latest:
         return _load_stored(prior_set_id)
     stat = HISTORY_FILE.stat()
-    return _from_file(str(HISTORY_FILE), (stat.st_mtime_ns, stat.st_size))
+    state = RecordedVote.objects.aggregate(n=Count("id"), last=Max("id"))
+    return _estimated((stat.st_mtime_ns, stat.st_size), (state["n"], state["last"]))
 
 
 def engine_priors(draft: Draft, rule: charter.Rule) -> charter.CouncilPriors:

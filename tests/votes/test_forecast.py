@@ -183,17 +183,34 @@ def test_saving_a_vote_refreshes_the_priors_and_the_projections_after_commit(
 
 
 def test_the_refresh_task_says_what_it_did(seeded: None) -> None:
+    from votes.projections import projection_refresh
+
+    draft = Draft.objects.get(symbol=None, regime__slug="dprk-1718")
+    assert projection_refresh(draft_id=draft.pk) is not None  # on the in-memory priors
     result = refresh_priors.delay().get()
     assert result["prior_set"] == PriorSet.objects.get().pk
-    assert result["projections_changed"] >= 1  # the 2019 draft, projected with the new priors
+    assert result["projections_changed"] == 0  # the same priors: nothing to recompute
     assert refresh_priors.delay().get() == {"prior_set": None, "projections_changed": 0}
+    council = Member.objects.seated_on(dt.date(2019, 12, 30))
+    recorded_vote_create(
+        voted_on=dt.date(2019, 12, 30),
+        resolution_number=9997,
+        ballots={m.code: "no" if m.code in ("FRA", "GBR", "USA") else "yes" for m in council},
+        subject="DPRK non-proliferation (sanctions)",
+    )
+    changed = refresh_priors.delay().get()
+    assert changed["prior_set"] != result["prior_set"]
+    assert changed["projections_changed"] == 1  # the 2019 draft, on the new record
 
 
-def test_without_stored_priors_the_history_file_is_used(seeded: None) -> None:
+def test_without_stored_priors_the_refresh_is_done_in_memory(seeded: None) -> None:
     assert not PriorSet.objects.exists()
     priors = forecast.current_priors()
-    assert priors.n_votes == 1716
+    assert priors.n_votes == 1717  # the file's votes and the seed's S/2017/172
     assert priors.last == dt.date(2025, 6, 4)
+    # The refresh stores the same priors, so the projections computed meanwhile stand.
+    row = forecast.prior_set_refresh()
+    assert row is not None and charter.Priors.from_dict(row.data) == priors.detached()
 
 
 # --- what the engine is given ----------------------------------------------------------------
@@ -245,7 +262,7 @@ def test_the_projection_shows_inputs_assumptions_and_paths_with_their_chances(
     assert set(usa["prior"]) == {"yes", "no", "abstain"}
     assumptions = body["assumptions"]
     assert assumptions["blocs_enabled"] is True
-    assert assumptions["source"].startswith("1,716 recorded votes, 1994-01-06 to 2025-06-04")
+    assert assumptions["source"].startswith("1,717 recorded votes, 1994-01-06 to 2025-06-04")
     assert [b["members"] for b in assumptions["blocs"]] == [["FRA", "GBR", "USA"], ["CHN", "RUS"]]
     path = body["closest_path"]
     assert path["feasible"] and 0 < path["probability"] < 0.05
