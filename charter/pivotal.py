@@ -1,10 +1,11 @@
-"""Who can move a draft, and the fewest changes that would adopt it.
+"""Who can move a draft, and the most plausible changes that would adopt it or make it fail.
 
 :func:`pivotal` measures, for each member, how much the chance of adoption depends on its vote:
-the exact probability of adoption if it votes yes against if it votes no, everyone else keeping
-their probabilities. :func:`closest_path` answers the negotiator's question: starting from each
-member's most likely vote, which is the smallest set of members that must change their vote for
-the draft to be adopted, and can the elected members do it on their own?
+the exact probability of adoption if it votes yes against if it votes no, everyone else as
+projected. :func:`closest_path` answers the negotiator's question: starting from each member's
+most likely vote, which is the most probable set of vote changes that would adopt the draft
+(or make it fail), how likely is it on the members' records, and can the elected members do it
+on their own? (The search itself is in :mod:`charter.paths`.)
 """
 
 from __future__ import annotations
@@ -12,24 +13,55 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .outcome import classify
+from .blocs import CouncilPriors, JointModel, joint_model
+from .paths import ADOPTED, NOT_ADOPTED, TARGETS, Change, Path, describe, join_names, search
 from .projection import (
     VoteProbabilities,
     complete_positions,
-    member_probabilities,
-    projection_from_ordered,
+    most_likely_result,
     resolve_table,
-    vote_probabilities,
 )
-from .rule import JSONValue, Result, Rule, Stance, Vote
+from .rule import EngineError, JSONValue, Result, Rule, Stance, Vote
 from .tally import PositionInput
 
 SORT_DIGITS = 12
 """Swings are rounded to this many digits for sorting only, so that floating-point noise
 between swings that are equal in exact arithmetic does not decide their order."""
 
+FIRM_TOLERANCE = 1e-12
+"""A member whose chance of voting no is within this of 1 is firmly set on its no."""
+
 FIRM_STANCES = frozenset({Stance.YES, Stance.NO, Stance.ABSTAIN, Stance.NOT_PARTICIPATING})
-"""Stances that, held with confidence 1.0, cannot be moved by :func:`closest_path`."""
+"""Stances that, held with confidence 1.0, leave no chance of another vote."""
+
+__all__ = [
+    "FIRM_STANCES",
+    "Change",
+    "ClosestPath",
+    "MemberInfluence",
+    "Path",
+    "closest_path",
+    "closest_path_of",
+    "join_names",
+    "model_for",
+    "pivotal",
+    "pivotal_of",
+]
+
+
+def model_for(
+    rule: Rule,
+    positions: Mapping[str, PositionInput],
+    table: Mapping[Stance, VoteProbabilities] | None = None,
+    *,
+    priors: CouncilPriors | None = None,
+    blocs: bool = True,
+) -> JointModel:
+    """The joint model for ``positions``: with ``priors``, or else the table's undecided row as
+    every member's prior and independent members (the engine's first model)."""
+    rows = resolve_table(table)
+    chosen = priors if priors is not None else CouncilPriors.fixed(rule, rows[Stance.UNDECIDED])
+    return joint_model(rule, positions, chosen, rows, blocs=blocs)
 
 
 @dataclass(frozen=True)
@@ -61,37 +93,41 @@ def pivotal(
     rule: Rule,
     positions: Mapping[str, PositionInput],
     table: Mapping[Stance, VoteProbabilities] | None = None,
+    *,
+    priors: CouncilPriors | None = None,
+    blocs: bool = True,
 ) -> tuple[MemberInfluence, ...]:
     """Each member's influence on adoption, sorted by swing (largest first), then by code.
 
     ``p_adopted_if_yes`` and ``p_adopted_if_no`` are exact probabilities of adoption with that
     member certain to vote yes, or certain to vote no, and every other member as projected;
-    ``swing`` is their difference. For an elected member (or any member on a matter without a
-    veto) the swing is the probability that the others cast exactly ``quota - 1`` yes votes
-    without a veto. ``flips_most_likely_to`` is the outcome that becomes most likely when the
-    member alone moves to a certain yes; if that changes nothing, to a certain no; if that
-    changes nothing either, to a certain abstention. It is None when none of the three moves
-    changes the most likely outcome. Members missing from ``positions`` are undecided with
-    confidence 0.
+    ``swing`` is their difference. The member's vote is set, not observed: what its position
+    says still informs its bloc, but its forced vote does not pull its bloc along. For an
+    independent elected member (or any on a matter without a veto) the swing is the probability
+    that the others cast exactly ``quota - 1`` yes votes without a veto.
+    ``flips_most_likely_to`` is the outcome that becomes most likely when the member alone moves
+    to a certain yes; if that changes nothing, to a certain no; if that changes nothing either,
+    to a certain abstention. It is None when none of the three moves changes the most likely
+    outcome. Members missing from ``positions`` are undecided with confidence 0.
     """
-    probs = member_probabilities(rule, positions, table)
-    ordered = list(probs.values())
-    baseline = projection_from_ordered(rule, ordered, "").most_likely
+    return pivotal_of(model_for(rule, positions, table, priors=priors, blocs=blocs))
+
+
+def pivotal_of(model: JointModel) -> tuple[MemberInfluence, ...]:
+    """:func:`pivotal` on a joint model already built."""
+    rule = model.rule
+    baseline = most_likely_result(*model.outcome())
     influences: list[MemberInfluence] = []
-    for index, code in enumerate(rule.members):
-        moved = {
-            vote: projection_from_ordered(
-                rule, _replaced(ordered, index, VoteProbabilities.certain(vote)), ""
-            )
-            for vote in (Vote.YES, Vote.NO, Vote.ABSTAIN)
-        }
+    for code in rule.members:
+        moved = model.outcomes_with_vote(code)
         flips: Result | None = None
         for vote in (Vote.YES, Vote.NO, Vote.ABSTAIN):
-            if moved[vote].most_likely is not baseline:
-                flips = moved[vote].most_likely
+            result = most_likely_result(*moved[vote])
+            if result is not baseline:
+                flips = result
                 break
-        if_yes = moved[Vote.YES].p_adopted
-        if_no = moved[Vote.NO].p_adopted
+        if_yes = moved[Vote.YES][0]
+        if_no = moved[Vote.NO][0]
         influences.append(
             MemberInfluence(
                 member=code,
@@ -106,59 +142,51 @@ def pivotal(
     return tuple(influences)
 
 
-def _replaced(
-    ordered: Sequence[VoteProbabilities], index: int, row: VoteProbabilities
-) -> list[VoteProbabilities]:
-    copy = list(ordered)
-    copy[index] = row
-    return copy
-
-
-@dataclass(frozen=True)
-class Change:
-    """One member moving from its present position to a vote."""
-
-    member: str
-    permanent: bool
-    from_stance: Stance
-    to: Vote
-
-    def to_dict(self) -> dict[str, JSONValue]:
-        """JSON-ready form."""
-        return {
-            "member": self.member,
-            "permanent": self.permanent,
-            "from_stance": self.from_stance.value,
-            "to": self.to.value,
-        }
-
-
 @dataclass(frozen=True)
 class ClosestPath:
-    """The smallest set of vote changes that would adopt a draft, or why there is none."""
+    """The most probable set of vote changes that would reach ``target`` (``"adopted"`` or
+    ``"not_adopted"``), or why there is none.
+
+    ``probability`` is the chance that the members named cast the votes named (0 when there is
+    no path). ``alternatives`` are less probable paths with fewer changes: for each smaller
+    number of changes, the most probable path with that many (fewest first).
+    ``elected_only_feasible`` says whether the elected members alone, every permanent member
+    keeping its vote as things stand, could reach the target.
+    """
 
     feasible: bool
     changes: tuple[Change, ...]
     reason: str | None
     elected_only_feasible: bool
     elected_only_reason: str | None
+    probability: float = 0.0
+    target: str = ADOPTED
+    alternatives: tuple[Path, ...] = ()
+
+    @property
+    def n_changes(self) -> int:
+        return len(self.changes)
+
+    @property
+    def summary(self) -> str:
+        if not self.feasible:
+            return self.reason or "no path"
+        return describe(self.changes, self.probability)
 
     def to_dict(self) -> dict[str, JSONValue]:
         """JSON-ready form."""
         return {
+            "target": self.target,
             "feasible": self.feasible,
             "changes": [change.to_dict() for change in self.changes],
+            "probability": self.probability,
+            "n_changes": self.n_changes,
+            "summary": self.summary,
             "reason": self.reason,
             "elected_only_feasible": self.elected_only_feasible,
             "elected_only_reason": self.elected_only_reason,
+            "alternatives": [path.to_dict() for path in self.alternatives],
         }
-
-
-def join_names(codes: Sequence[str]) -> str:
-    """``["USA", "FRA", "GBR"]`` -> ``"USA, FRA and GBR"``."""
-    if len(codes) <= 1:
-        return "".join(codes)
-    return f"{', '.join(codes[:-1])} and {codes[-1]}"
 
 
 def _permanent_opposition_reason(codes: Sequence[str]) -> str:
@@ -197,79 +225,108 @@ def closest_path(
     rule: Rule,
     positions: Mapping[str, PositionInput],
     table: Mapping[Stance, VoteProbabilities] | None = None,
+    *,
+    priors: CouncilPriors | None = None,
+    blocs: bool = True,
+    target: str = ADOPTED,
 ) -> ClosestPath:
-    """The fewest position changes that would adopt the draft.
+    """The most probable set of position changes that would adopt the draft (or, with
+    ``target="not_adopted"``, make it fail).
 
     "As things stand" each member casts its most likely vote (ties broken against adoption,
-    see :meth:`VoteProbabilities.most_likely`). A member whose stance is yes, no, abstain or
-    not participating with confidence 1.0 is firm and cannot be moved. On a substantive matter
-    every permanent member voting no must change: to yes where its vote is also needed, else
-    to abstain, the smaller ask. The remaining yes votes come from the fewest other members,
-    those most likely to vote yes first (ties by code). No set of changes can be smaller: each
-    change adds at most one yes vote, and every permanent no has to go.
-
-    ``elected_only_feasible`` says whether the elected members alone, every permanent member
-    keeping its vote, could adopt the draft. Members missing from ``positions`` are undecided
-    with confidence 0.
+    see :meth:`VoteProbabilities.most_likely`). A path changes some members' votes; its
+    probability is the chance that they cast those votes, under the same joint model as the
+    projection. The path chosen is the most probable one after which the draft reaches the
+    target, the others keeping their votes as things stand; ties go to fewer changes. A member
+    with no chance of another vote (a firm position: yes, no, abstain or not participating
+    at confidence 1.0) is never moved. Members missing from ``positions`` are undecided with
+    confidence 0.
     """
-    rows = resolve_table(table)
-    complete = complete_positions(rule, positions)
-    probs = {code: vote_probabilities(position, rows) for code, position in complete.items()}
-    current = {code: row.most_likely() for code, row in probs.items()}
-    if classify(rule, current).result is Result.ADOPTED:
-        return ClosestPath(True, (), None, True, None)
+    model = model_for(rule, positions, table, priors=priors, blocs=blocs)
+    stances = {code: p.stance for code, p in complete_positions(rule, positions).items()}
+    return closest_path_of(model, stances, target)
 
-    firm = {
-        code
-        for code, position in complete.items()
-        if position.confidence == 1.0 and position.stance in FIRM_STANCES
-    }
-    yes_now = sum(1 for vote in current.values() if vote is Vote.YES)
+
+def closest_path_of(
+    model: JointModel, stances: Mapping[str, Stance], target: str = ADOPTED
+) -> ClosestPath:
+    """:func:`closest_path` on a joint model already built; ``stances`` gives each member's
+    stance (for the changes' ``from_stance``)."""
+    if target not in TARGETS:
+        raise EngineError(f"{target!r} is not a target; valid targets: {', '.join(TARGETS)}")
+    rule = model.rule
+    used = {code: model.member_probabilities(code) for code in rule.members}
+    current = {code: row.most_likely() for code, row in used.items()}
+    front = search(model, stances, target=target)
+    elected_front = search(model, stances, target=target, movable=rule.elected)
+
+    elected_reason: str | None
+    if target == NOT_ADOPTED:
+        elected_reason = (
+            None
+            if elected_front
+            else "No change by elected members that has a chance on their records makes the "
+            "draft fail"
+        )
+        if not front:
+            return ClosestPath(
+                False,
+                (),
+                "No change that has a chance on the members' records makes the draft fail",
+                False,
+                elected_reason,
+                target=target,
+            )
+        best = front[-1]
+        return ClosestPath(
+            True,
+            best.changes,
+            None,
+            bool(elected_front),
+            elected_reason,
+            best.probability,
+            target,
+            tuple(front[:-1]),
+        )
+
     blocking = [
         code
         for code in rule.members
         if rule.has_veto and code in rule.permanent and current[code] is Vote.NO
     ]
-    movable = [
-        code
-        for code in rule.members
-        if current[code] is not Vote.YES and code not in firm and code not in blocking
-    ]
-
-    elected_movable = [code for code in movable if code not in rule.permanent]
-    if blocking:
-        elected_only_feasible = False
-        elected_only_reason: str | None = _permanent_opposition_reason(blocking)
-    elif yes_now + len(elected_movable) >= rule.quota:
-        elected_only_feasible, elected_only_reason = True, None
+    yes_now = sum(1 for vote in current.values() if vote is Vote.YES)
+    if elected_front:
+        elected_reason = None
+    elif blocking:
+        elected_reason = _permanent_opposition_reason(blocking)
     else:
-        elected_only_feasible = False
-        elected_only_reason = _short_reason(
-            "elected member", yes_now + len(elected_movable), rule.quota
+        can_move = [
+            code for code in rule.elected if current[code] is not Vote.YES and used[code].yes > 0
+        ]
+        most = yes_now + len(can_move)
+        elected_reason = (
+            _short_reason("elected member", most, rule.quota)
+            if most < rule.quota
+            else "No change by elected members that has a chance on their records adopts the draft"
         )
-
-    firmly_blocking = [code for code in blocking if code in firm]
-    if firmly_blocking:
-        return ClosestPath(
-            False, (), _firm_veto_reason(firmly_blocking), False, elected_only_reason
-        )
-    most_yes = yes_now + len(blocking) + len(movable)
-    if most_yes < rule.quota:
-        return ClosestPath(
-            False, (), _short_reason("member", most_yes, rule.quota), False, elected_only_reason
-        )
-
-    def preference(code: str) -> tuple[float, str]:
-        return (-probs[code].yes, code)
-
-    needed = rule.quota - yes_now
-    changes: list[Change] = []
-    for rank, code in enumerate(sorted(blocking, key=preference)):
-        # A permanent no has to change anyway; where its yes is also needed it saves asking
-        # someone else, otherwise abstaining lifts the veto with the smaller concession.
-        to = Vote.YES if rank < needed else Vote.ABSTAIN
-        changes.append(Change(code, True, complete[code].stance, to))
-    still_needed = max(0, needed - len(blocking))
-    for code in sorted(movable, key=preference)[:still_needed]:
-        changes.append(Change(code, code in rule.permanent, complete[code].stance, Vote.YES))
-    return ClosestPath(True, tuple(changes), None, elected_only_feasible, elected_only_reason)
+    if not front:
+        firmly = [code for code in blocking if used[code].no >= 1.0 - FIRM_TOLERANCE]
+        most = sum(1 for code in rule.members if used[code].yes > 0)
+        if firmly:
+            reason = _firm_veto_reason(firmly)
+        elif most < rule.quota:
+            reason = _short_reason("member", most, rule.quota)
+        else:
+            reason = "No change that has a chance on the members' records adopts the draft"
+        return ClosestPath(False, (), reason, False, elected_reason, target=target)
+    best = front[-1]
+    return ClosestPath(
+        True,
+        best.changes,
+        None,
+        bool(elected_front),
+        elected_reason,
+        best.probability,
+        target,
+        tuple(front[:-1]),
+    )

@@ -1,16 +1,17 @@
 """The probability that a draft is adopted, vetoed or fails, computed exactly.
 
 Each member's position (stance and confidence) becomes probabilities of voting yes, no or
-abstaining (:func:`vote_probabilities`, through a stance table). Members are assumed to vote
-independently of one another given those probabilities; under that assumption
-:func:`project_probabilities` computes the exact distribution of the outcome by dynamic
-programming over the members, with state *(number of yes votes so far, whether a permanent
-member has voted no)*: O(n^2) time for n members, no sampling.
+abstaining (:func:`vote_probabilities`): the stance's row of a stance table mixed with the
+member's prior. Given independent members, :func:`project_probabilities` computes the exact
+distribution of the outcome by dynamic programming over the members, with state *(number of
+yes votes so far, whether a permanent member has voted no)*: O(n^2) time for n members, no
+sampling.
 
-Independence is a modelling assumption, not a fact: members who coordinate (a bloc, a
-co-sponsor group) are more correlated than this model says, which makes the real outcome
-distribution wider than the projection's. Express known coordination through the stances and
-confidences themselves.
+:func:`project` goes further when it is given priors (:class:`charter.blocs.CouncilPriors`):
+members then follow their records, and members that vote together (a bloc, or the whole Council
+on a consensus draft) are modelled as a mixture whose components are each computed by the same
+dynamic programme (:mod:`charter.blocs`). Without priors every member's prior is the table's
+undecided row and members vote independently, as in the engine's first model.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from .rule import EngineError, JSONValue, Result, Rule, Stance, Vote
 from .tally import PositionInput
+
+if TYPE_CHECKING:
+    from .blocs import CouncilPriors
 
 PROBABILITY_TOLERANCE = 1e-9
 """How far from 1 the three probabilities of a member may sum (floating-point rounding)."""
@@ -31,7 +36,7 @@ PROBABILITY_TOLERANCE = 1e-9
 TIE_TOLERANCE = 1e-12
 """Probabilities closer than this are treated as tied when picking a most likely value."""
 
-MODEL_VERSION = "unsc-engine/projection/1"
+MODEL_VERSION = "unsc-engine/projection/2"
 """Part of every fingerprint: change it when the model changes so that cached results expire."""
 
 
@@ -64,6 +69,16 @@ class VoteProbabilities:
                 f"yes, no and abstain must sum to 1, got {self.yes} + {self.no} + "
                 f"{self.abstain} = {total}"
             )
+
+    @classmethod
+    def trusted(cls, yes: float, no: float, abstain: float) -> VoteProbabilities:
+        """Probabilities the engine computed itself and already knows to be valid (non-negative
+        floats summing to 1): built without checking them again, as they are built often."""
+        row = object.__new__(cls)
+        object.__setattr__(row, "yes", yes)
+        object.__setattr__(row, "no", no)
+        object.__setattr__(row, "abstain", abstain)
+        return row
 
     @classmethod
     def certain(cls, vote: Vote) -> VoteProbabilities:
@@ -171,20 +186,23 @@ def resolve_table(
 
 
 def vote_probabilities(
-    position: PositionInput, table: Mapping[Stance, VoteProbabilities] | None = None
+    position: PositionInput,
+    table: Mapping[Stance, VoteProbabilities] | None = None,
+    prior: VoteProbabilities | None = None,
 ) -> VoteProbabilities:
     """A member's chances of voting yes, no or abstaining, given its position.
 
     Confidence ``c`` is how sure we are the member will vote as its stance says: with
-    probability ``c`` it follows ``table[stance]``, and with ``1 - c`` it falls back to
-    ``table[UNDECIDED]``. So ``c = 1`` on NO gives ``p_no = 1``, and ``c = 0`` on any stance
-    gives the undecided row.
+    probability ``c`` it follows ``table[stance]``, and with ``1 - c`` it falls back to its
+    ``prior`` (its record; without one, ``table[UNDECIDED]``). The row of *undecided* is the
+    prior itself. So ``c = 1`` on NO gives ``p_no = 1``, and ``c = 0`` on any stance gives the
+    prior.
     """
     rows = resolve_table(table)
     if not isinstance(position, PositionInput):
         raise EngineError(f"expected a PositionInput, got {position!r}")
-    own = rows[position.stance]
-    fallback = rows[Stance.UNDECIDED]
+    fallback = rows[Stance.UNDECIDED] if prior is None else prior
+    own = fallback if position.stance is Stance.UNDECIDED else rows[position.stance]
     c = position.confidence
     if c == 1.0:
         return own
@@ -354,17 +372,23 @@ def complete_positions(
     return {code: positions.get(code, UNKNOWN_POSITION) for code in rule.members}
 
 
-def _fingerprint_complete(
+def fingerprint_inputs(
     rule: Rule,
     complete: Mapping[str, PositionInput],
     table: Mapping[Stance, VoteProbabilities],
+    priors: str = "",
+    blocs: bool = True,
 ) -> str:
+    """The digest of everything a projection is computed from: the model version, the rule,
+    every member's position, the stance table, the priors' digest and whether blocs are on."""
     return _canonical_fingerprint(
         {
             "model": MODEL_VERSION,
             "rule": rule.to_dict(),
             "positions": {code: position.to_dict() for code, position in complete.items()},
             "table": {stance.value: table[stance].to_dict() for stance in Stance},
+            "priors": priors,
+            "blocs": blocs,
         }
     )
 
@@ -374,7 +398,8 @@ def member_probabilities(
     positions: Mapping[str, PositionInput],
     table: Mapping[Stance, VoteProbabilities] | None = None,
 ) -> dict[str, VoteProbabilities]:
-    """Every member's vote probabilities, in seating order (missing members: undecided, 0)."""
+    """Every member's stated probabilities with the table's undecided row as prior, in seating
+    order (missing members: undecided, 0)."""
     rows = resolve_table(table)
     complete = complete_positions(rule, positions)
     return {code: vote_probabilities(position, rows) for code, position in complete.items()}
@@ -384,13 +409,25 @@ def project(
     rule: Rule,
     positions: Mapping[str, PositionInput],
     table: Mapping[Stance, VoteProbabilities] | None = None,
+    *,
+    priors: CouncilPriors | None = None,
+    blocs: bool = True,
 ) -> Projection:
     """Exact outcome distribution of a draft from the members' positions.
 
-    Members missing from ``positions`` are taken as undecided with confidence 0 (they follow
-    the undecided row of the table). ``table`` defaults to :data:`DEFAULT_STANCE_TABLE`.
+    Members missing from ``positions`` are taken as undecided with confidence 0: they follow
+    their prior. ``priors`` (see :mod:`charter.blocs`) gives each member's record, the
+    consensus class and the blocs; without it every member's prior is the undecided row of
+    ``table`` and members vote independently, as in the engine's first model. ``table``
+    defaults to :data:`DEFAULT_STANCE_TABLE`. ``blocs=False`` ignores the priors' blocs.
     """
+    from .blocs import CouncilPriors, joint_model
+
     rows = resolve_table(table)
     complete = complete_positions(rule, positions)
-    ordered = [vote_probabilities(position, rows) for position in complete.values()]
-    return projection_from_ordered(rule, ordered, _fingerprint_complete(rule, complete, rows))
+    chosen = priors if priors is not None else CouncilPriors.fixed(rule, rows[Stance.UNDECIDED])
+    model = joint_model(rule, positions, chosen, rows, blocs=blocs)
+    fingerprint = fingerprint_inputs(
+        rule, complete, rows, "" if priors is None else chosen.digest(), blocs
+    )
+    return model.projection(fingerprint)

@@ -2,8 +2,9 @@
 
 :func:`apply_overrides` lets a user ask "what if these members voted like this?" without
 writing anything: it returns a new mapping of positions. :func:`analyse` bundles the tally,
-the projection, the pivotal members and the closest path for one set of positions, which is
-what the draft page and the ``analyse`` management command show.
+the projection, the pivotal members, the most probable paths to adoption and to failure, and
+the inputs and assumptions behind them, for one set of positions: what the draft's projection
+and the ``project_draft`` management command show.
 """
 
 from __future__ import annotations
@@ -11,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .pivotal import ClosestPath, MemberInfluence, closest_path, pivotal
-from .projection import Projection, VoteProbabilities, project, resolve_table
+from .blocs import Assumptions, CouncilPriors, MemberInput
+from .paths import ADOPTED, NOT_ADOPTED
+from .pivotal import ClosestPath, MemberInfluence, closest_path_of, model_for, pivotal_of
+from .projection import (
+    Projection,
+    VoteProbabilities,
+    complete_positions,
+    fingerprint_inputs,
+    resolve_table,
+)
 from .rule import EngineError, JSONValue, Rule, Stance
 from .tally import PositionInput, Tally, tally
 
@@ -46,12 +55,21 @@ def apply_overrides(
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything the engine says about one draft for one set of positions."""
+    """Everything the engine says about one draft for one set of positions.
+
+    ``inputs`` shows, member by member, the stance and confidence used and the probabilities
+    they gave; ``assumptions`` the priors' source, the consensus class and the blocs.
+    ``closest_path`` is the most probable path to adoption, ``path_to_failure`` the most
+    probable path to the draft's not being adopted.
+    """
 
     tally: Tally
     projection: Projection
     pivotal: tuple[MemberInfluence, ...]
     closest_path: ClosestPath
+    path_to_failure: ClosestPath
+    inputs: tuple[MemberInput, ...]
+    assumptions: Assumptions
 
     def to_dict(self) -> dict[str, JSONValue]:
         """JSON-ready form."""
@@ -60,6 +78,9 @@ class Analysis:
             "projection": self.projection.to_dict(),
             "pivotal": [influence.to_dict() for influence in self.pivotal],
             "closest_path": self.closest_path.to_dict(),
+            "path_to_failure": self.path_to_failure.to_dict(),
+            "inputs": [member.to_dict() for member in self.inputs],
+            "assumptions": self.assumptions.to_dict(),
         }
 
 
@@ -67,16 +88,30 @@ def analyse(
     rule: Rule,
     positions: Mapping[str, PositionInput],
     table: Mapping[Stance, VoteProbabilities] | None = None,
+    *,
+    priors: CouncilPriors | None = None,
+    blocs: bool = True,
 ) -> Analysis:
-    """Tally, projection, pivotal members and closest path for one set of positions.
+    """Tally, projection, pivotal members, the paths to adoption and to failure, and what went
+    into them, for one set of positions.
 
     Members missing from ``positions`` are undecided (with confidence 0 where probabilities
-    are needed). ``table`` defaults to the engine's default stance table.
+    are needed). ``table`` defaults to the engine's default stance table; ``priors`` and
+    ``blocs`` are as for :func:`~charter.projection.project`.
     """
     rows = resolve_table(table)
+    complete = complete_positions(rule, positions)
+    model = model_for(rule, positions, rows, priors=priors, blocs=blocs)
+    fingerprint = fingerprint_inputs(
+        rule, complete, rows, "" if priors is None else priors.digest(), blocs
+    )
+    stances = {code: position.stance for code, position in complete.items()}
     return Analysis(
         tally=tally(rule, positions),
-        projection=project(rule, positions, rows),
-        pivotal=pivotal(rule, positions, rows),
-        closest_path=closest_path(rule, positions, rows),
+        projection=model.projection(fingerprint),
+        pivotal=pivotal_of(model),
+        closest_path=closest_path_of(model, stances, ADOPTED),
+        path_to_failure=closest_path_of(model, stances, NOT_ADOPTED),
+        inputs=model.inputs,
+        assumptions=model.assumptions,
     )

@@ -6,5 +6,6 @@ class VotesConfig(AppConfig):
     verbose_name = "Positions, votes and projections"
 
     def ready(self) -> None:
-        # Projections follow changes to terms, members and drafts (see votes/signals.py).
+        # Projections follow changes to terms, members and drafts, and the forecast's priors
+        # follow recorded votes (see votes/signals.py).
         from votes import signals  # noqa: F401

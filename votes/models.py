@@ -308,3 +308,43 @@ class ProjectionSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} in projection {self.projection_id}"
+
+
+class PriorSet(AppendOnlyModel):
+    """Priors of the forecast, estimated from recorded votes, with the data and window they
+    came from. Kept as history: each refresh that changes them adds a row, and projections use
+    the latest (``votes.forecast``)."""
+
+    computed_at = models.DateTimeField(default=timezone.now, editable=False)
+    model_version = models.CharField(
+        max_length=40, help_text="The engine's model version when they were estimated."
+    )
+    as_of = models.DateField(help_text="The day the votes were weighed for (recency).")
+    window_start = models.DateField(null=True, blank=True, help_text="First vote counted.")
+    window_end = models.DateField(null=True, blank=True, help_text="Last vote counted.")
+    n_votes = models.PositiveIntegerField(help_text="Recorded votes counted.")
+    n_contested = models.PositiveIntegerField(
+        help_text="Of them, votes on which some member did not vote yes."
+    )
+    sources = models.TextField(help_text="Where the votes came from (files and the database).")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the stored counts.")
+    data = models.JSONField(help_text="The counts and smoothing (charter.priors.Priors).")
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = "computed_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(n_contested__lte=models.F("n_votes")),
+                name="prior_set_contested_within_votes",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_start__isnull=True)
+                | Q(window_end__isnull=True)
+                | Q(window_start__lte=models.F("window_end")),
+                name="prior_set_window_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Priors from {self.n_votes} votes ({self.computed_at:%Y-%m-%d %H:%M})"

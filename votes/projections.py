@@ -41,6 +41,7 @@ from django.utils.dateparse import parse_datetime
 import charter
 from members.models import Composition, Member, Term
 from resolutions.models import Draft, DraftQuerySet, draft_key
+from votes.forecast import engine_priors
 from votes.models import Position, Projection, ProjectionSeat, RecordedVote, Vote
 
 log = logging.getLogger(__name__)
@@ -132,8 +133,11 @@ class DraftReading:
     positions of the members seated on it (and those left out), and its recorded vote. The
     tally and the full analysis are computed when first asked for."""
 
-    def __init__(self, draft: Draft, overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, draft: Draft, overrides: Mapping[str, str] | None = None, *, blocs: bool = True
+    ) -> None:
         self.draft = draft
+        self.blocs = blocs
         self.composition = draft_composition(draft)
         self.rule = self.composition.rule(charter.Matter(draft.matter))
         positions = {}
@@ -176,7 +180,13 @@ class DraftReading:
 
     @cached_property
     def analysis(self) -> charter.Analysis:
-        return charter.analyse(self.rule, self.positions, stance_table())
+        return charter.analyse(
+            self.rule,
+            self.positions,
+            stance_table(),
+            priors=engine_priors(self.draft, self.rule),
+            blocs=self.blocs,
+        )
 
     def extras(self) -> dict[str, Any]:
         """What the tally and the projection carry beside the engine's figures."""
@@ -220,10 +230,13 @@ class DraftReading:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def draft_reading(draft: Draft, overrides: Mapping[str, str] | None = None) -> DraftReading:
+def draft_reading(
+    draft: Draft, overrides: Mapping[str, str] | None = None, *, blocs: bool = True
+) -> DraftReading:
     """The draft as it stands, or under ``overrides`` (ISO3 -> stance) without writing
-    anything. A ValidationError when its Council day's Council is not fully known."""
-    return DraftReading(draft, overrides)
+    anything; members follow their records, with blocs unless ``blocs`` is False. A
+    ValidationError when its Council day's Council is not fully known."""
+    return DraftReading(draft, overrides, blocs=blocs)
 
 
 def draft_tally(draft: Draft) -> charter.Tally:
@@ -231,10 +244,13 @@ def draft_tally(draft: Draft) -> charter.Tally:
     return draft_reading(draft).tally
 
 
-def draft_analysis(draft: Draft, overrides: Mapping[str, str] | None = None) -> charter.Analysis:
-    """Tally, projection, pivotal members and closest path for the draft as it stands, or
-    under ``overrides`` (ISO3 -> stance) without writing anything."""
-    return draft_reading(draft, overrides).analysis
+def draft_analysis(
+    draft: Draft, overrides: Mapping[str, str] | None = None, *, blocs: bool = True
+) -> charter.Analysis:
+    """Tally, projection, pivotal members and paths for the draft as it stands, or under
+    ``overrides`` (ISO3 -> stance) without writing anything; members follow their records
+    (``votes.forecast``), with blocs unless ``blocs`` is False."""
+    return draft_reading(draft, overrides, blocs=blocs).analysis
 
 
 # Stored projections --------------------------------------------------------------------------

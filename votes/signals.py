@@ -1,6 +1,7 @@
 """Keep stored projections in step with what they depend on in the lower apps, which cannot
 call ``votes`` themselves: the Council's terms and members (``members``), and the drafts and
-their texts (``resolutions``).
+their texts (``resolutions``); and keep the forecast's priors in step with the recorded votes
+they are estimated from.
 
 Each receiver sends refreshes once the transaction commits, and only for the drafts it can
 affect: a term added, edited (its old days and its new days) or deleted, or a member's
@@ -19,11 +20,16 @@ from django.dispatch import receiver
 
 from members.models import Member, Term
 from resolutions.models import Draft, DraftVersion
+from votes.forecast import recorded_vote_saved
+from votes.models import RecordedVote
 from votes.projections import (
     Span,
     council_change_refresh_on_commit,
     projection_refresh_on_commit,
 )
+
+# Saved votes change the record the forecast's priors are estimated from.
+post_save.connect(recorded_vote_saved, sender=RecordedVote, dispatch_uid="votes-priors")
 
 OLD_SPAN = "_council_span_before_save"
 OLD_PERMANENT = "_permanent_before_save"

@@ -8,7 +8,8 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from votes import projections
+from resolutions.models import Draft
+from votes import forecast, projections
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +41,21 @@ def refresh_stale_projections() -> list[int]:
             continue
         refreshed.append(draft_id)
     return refreshed
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=3)
+def refresh_priors() -> dict[str, object]:
+    """Re-estimate the forecast's priors from the recorded votes (sent after votes are saved);
+    when they changed, refresh the projection of every draft with positions."""
+    forecast.priors_refresh_started()
+    row = forecast.prior_set_refresh()
+    refreshed = 0
+    if row is not None:
+        drafts = Draft.objects.filter(positions__isnull=False).distinct()
+        for draft_id in drafts.values_list("pk", flat=True):
+            try:
+                if projections.projection_refresh(draft_id=draft_id) is not None:
+                    refreshed += 1
+            except Exception:
+                log.exception("Refreshing the projection of draft %s failed", draft_id)
+    return {"prior_set": None if row is None else row.pk, "projections_changed": refreshed}

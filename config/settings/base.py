@@ -254,7 +254,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OutcomeEnum": ["adopted", "vetoed", "failed"]},
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": ["adopted", "vetoed", "failed"],
+        "StanceEnum": "votes.models.Stance",
+        "VoteEnum": "votes.models.Vote",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

@@ -81,26 +81,6 @@ def is_firm(positions: Mapping[str, PositionInput], code: str) -> bool:
     return position is not None and position.confidence == 1.0 and position.stance in FIRM_STANCES
 
 
-def brute_force_fewest_changes(
-    rule: Rule, positions: Mapping[str, PositionInput], *, elected_only: bool = False
-) -> int | None:
-    """Try every combination of votes for the movable members; None if nothing adopts."""
-    current = as_things_stand(rule, positions)
-    options = [
-        (current[code],)
-        if is_firm(positions, code) or (elected_only and code in rule.permanent)
-        else CHOICES
-        for code in rule.members
-    ]
-    best: int | None = None
-    for combination in itertools.product(*options):
-        ballots = dict(zip(rule.members, combination, strict=True))
-        if classify(rule, ballots).result is Result.ADOPTED:
-            changed = sum(1 for code in rule.members if ballots[code] is not current[code])
-            best = changed if best is None else min(best, changed)
-    return best
-
-
 # --- pivotal ----------------------------------------------------------------------------------
 
 
@@ -241,6 +221,9 @@ def test_member_influence_to_dict_is_json_ready() -> None:
 
 
 # --- closest path -----------------------------------------------------------------------------
+# Without priors every member's prior is the fixed undecided row (yes .35, no .20, abstain .45)
+# and members are independent: a path's probability is the product of the changed members'
+# chances of the votes asked of them. (With priors and blocs: tests/charter/test_paths.py.)
 
 
 def test_an_adopted_draft_needs_no_change() -> None:
@@ -248,6 +231,7 @@ def test_an_adopted_draft_needs_no_change() -> None:
     path = closest_path(council_2019(), positions)
     assert path.feasible
     assert path.changes == ()
+    assert path.probability == 1.0
     assert path.reason is None
     assert path.elected_only_feasible
     assert path.elected_only_reason is None
@@ -262,22 +246,26 @@ def test_the_2019_dprk_draft_cannot_be_carried_by_elected_members() -> None:
         "FRA, GBR and USA oppose as permanent members: while any of them stays opposed, "
         "no change by elected members can adopt the draft"
     )
-    # The three must move (their yes is needed: only RUS and CHN are yes), then four elected.
+    # The three vote yes (0.1 x 0.35 each) and four elected members yes (0.35 each), rather
+    # than the three abstaining (0.1 x 0.45 each) and seven elected members voting yes.
     assert [(c.member, c.to) for c in path.changes[:3]] == [
         ("FRA", Vote.YES),
         ("GBR", Vote.YES),
         ("USA", Vote.YES),
     ]
-    assert all(c.from_stance is Stance.NO and c.permanent for c in path.changes[:3])
-    assert [c.member for c in path.changes[3:]] == ["BEL", "CIV", "DEU", "DOM"]
+    assert all(c.from_stance is Stance.NO and c.from_vote is Vote.NO for c in path.changes[:3])
+    assert sorted(c.member for c in path.changes[3:]) == ["BEL", "CIV", "DEU", "DOM"]
     assert all(c.to is Vote.YES and not c.permanent for c in path.changes[3:])
-    assert len(path.changes) == 7
+    assert path.n_changes == 7
+    assert path.probability == pytest.approx(0.035**3 * 0.35**4)
+    assert path.alternatives == ()  # seven is also the fewest
 
 
 def test_the_2019_dprk_draft_with_firm_opposition_has_no_path() -> None:
     path = closest_path(council_2019(), dprk_2019_positions(1.0))
     assert not path.feasible
     assert path.changes == ()
+    assert path.probability == 0.0
     assert path.reason is not None
     for code in ("USA", "FRA", "GBR"):
         assert code in path.reason
@@ -287,28 +275,32 @@ def test_the_2019_dprk_draft_with_firm_opposition_has_no_path() -> None:
     assert not path.elected_only_feasible
 
 
-def test_a_permanent_no_whose_yes_is_not_needed_is_asked_only_to_abstain() -> None:
+def test_a_permanent_no_whose_yes_is_not_needed_is_asked_to_abstain_its_likelier_move() -> None:
     positions = {code: firm(Stance.YES) for code in ELECTED_2019}
     positions |= {code: firm(Stance.ABSTAIN) for code in ("CHN", "FRA", "RUS", "GBR")}
     positions["USA"] = PositionInput(Stance.NO, 0.9)
     path = closest_path(council_2019(), positions)
     assert path.feasible
-    assert path.changes == (Change("USA", True, Stance.NO, Vote.ABSTAIN),)
+    assert path.changes == (Change("USA", True, Stance.NO, Vote.ABSTAIN, Vote.NO),)
+    assert path.probability == pytest.approx(0.1 * 0.45)
+    assert path.summary == "USA abstains: 4.5% on its records"
 
 
-def test_permanent_no_votes_supply_the_missing_yes_before_anyone_else() -> None:
+def test_permanent_no_votes_supply_the_missing_yes_when_that_is_likelier() -> None:
     positions = {code: firm(Stance.YES) for code in ELECTED_2019[:8]}
     positions |= {code: PositionInput(Stance.UNDECIDED, 0.5) for code in ELECTED_2019[8:]}
     positions |= {code: firm(Stance.ABSTAIN) for code in ("CHN", "RUS")}
     positions |= {code: PositionInput(Stance.NO, 0.9) for code in ("FRA", "GBR", "USA")}
     path = closest_path(council_2019(), positions)
-    # One yes is missing and three vetoes must go: one of the three votes yes (the tie on p_yes
-    # is broken by code), the other two abstain. Nobody else is asked.
+    # One yes is missing and three vetoes must go. One of the three voting yes and the other
+    # two abstaining (0.035 x 0.045 x 0.045) is likelier than the three abstaining and an
+    # elected member voting yes (0.045^3 x 0.35). Ties on the yes go by code.
     assert [(c.member, c.to) for c in path.changes] == [
         ("FRA", Vote.YES),
         ("GBR", Vote.ABSTAIN),
         ("USA", Vote.ABSTAIN),
     ]
+    assert path.probability == pytest.approx(0.035 * 0.045**2)
 
 
 def test_the_members_most_likely_to_vote_yes_are_asked_first() -> None:
@@ -326,6 +318,7 @@ def test_the_members_most_likely_to_vote_yes_are_asked_first() -> None:
     path = closest_path(council_2019(), positions)
     assert [c.member for c in path.changes] == ["IDN"]
     assert path.changes[0].from_stance is Stance.UNDECIDED
+    assert path.probability == pytest.approx(0.35)
     assert path.elected_only_feasible
 
 
@@ -346,32 +339,64 @@ def test_not_enough_movable_members_means_no_path() -> None:
     )
 
 
+def brute_force_paths(
+    rule: Rule, positions: Mapping[str, PositionInput], *, elected_only: bool = False
+) -> dict[int, float]:
+    """Every combination of votes: for each number of changes, the highest probability of a
+    set of changes that adopts the draft, the others at their most likely vote."""
+    current = as_things_stand(rule, positions)
+    unknown = PositionInput(Stance.UNDECIDED, 0.0)
+    rows = {code: vote_probabilities(positions.get(code, unknown)) for code in rule.members}
+    options = [
+        (current[code],) if elected_only and code in rule.permanent else CHOICES
+        for code in rule.members
+    ]
+    best: dict[int, float] = {}
+    for combination in itertools.product(*options):
+        ballots = dict(zip(rule.members, combination, strict=True))
+        if classify(rule, ballots).result is not Result.ADOPTED:
+            continue
+        changed = [code for code in rule.members if ballots[code] is not current[code]]
+        p = 1.0
+        for code in changed:
+            row = rows[code]
+            p *= {Vote.YES: row.yes, Vote.NO: row.no, Vote.ABSTAIN: row.abstain}[ballots[code]]
+        if p > 0:
+            best[len(changed)] = max(best.get(len(changed), 0.0), p)
+    return best
+
+
 @FAST
 @given(case=rules_with_positions(max_members=6))
-def test_the_closest_path_is_minimal_by_brute_force(
+def test_the_closest_path_is_the_most_probable_and_the_fewest_is_kept_by_brute_force(
     case: tuple[Rule, dict[str, PositionInput]],
 ) -> None:
     rule, positions = case
     path = closest_path(rule, positions)
-    fewest = brute_force_fewest_changes(rule, positions)
-    if fewest is None:
+    best = brute_force_paths(rule, positions)
+    if not best:
         assert not path.feasible
         assert path.changes == ()
         assert path.reason
     else:
         assert path.feasible
         assert path.reason is None
-        assert len(path.changes) == fewest
+        assert path.probability == pytest.approx(max(best.values()), rel=1e-9)
+        # The fewest changes are still there: first among the alternatives, or the path.
+        fewest = (path.alternatives or (path,))[0]
+        assert fewest.n_changes == min(best)
+        assert fewest.probability == pytest.approx(best[min(best)], rel=1e-9)
         ballots = as_things_stand(rule, positions)
         for change in path.changes:
             assert not is_firm(positions, change.member)
             assert change.to is not ballots[change.member]
+            assert change.from_vote is ballots[change.member]
             assert change.permanent == (change.member in rule.permanent)
             ballots[change.member] = change.to
         assert len({change.member for change in path.changes}) == len(path.changes)
         assert classify(rule, ballots).result is Result.ADOPTED
-    elected_fewest = brute_force_fewest_changes(rule, positions, elected_only=True)
-    assert path.elected_only_feasible == (elected_fewest is not None)
+    elected = brute_force_paths(rule, positions, elected_only=True)
+    assert path.elected_only_feasible == bool(elected)
     assert (path.elected_only_reason is None) == path.elected_only_feasible
 
 
@@ -382,8 +407,11 @@ def test_closest_path_to_dict_is_json_ready() -> None:
         "member": "FRA",
         "permanent": True,
         "from_stance": "no",
+        "from_vote": "no",
         "to": "yes",
     }
+    assert data["n_changes"] == 7
+    assert data["target"] == "adopted"
 
 
 # --- overrides and analysis -------------------------------------------------------------------
@@ -439,4 +467,13 @@ def test_analyse_bundles_the_four_measures() -> None:
     assert analysis.tally.permanent_opposed == ("FRA", "GBR", "USA")
     data = analysis.to_dict()
     assert json.loads(json.dumps(data)) == data
-    assert set(data) == {"tally", "projection", "pivotal", "closest_path"}
+    assert set(data) == {
+        "tally",
+        "projection",
+        "pivotal",
+        "closest_path",
+        "path_to_failure",
+        "inputs",
+        "assumptions",
+    }
+    assert analysis.path_to_failure == closest_path(rule, positions, target="not_adopted")

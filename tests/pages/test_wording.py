@@ -50,19 +50,24 @@ def test_the_closest_path_in_words() -> None:
     path = charter.ClosestPath(
         feasible=True,
         changes=(
-            charter.Change("FRA", True, charter.Stance.NO, charter.Vote.ABSTAIN),
-            charter.Change("GBR", True, charter.Stance.NO, charter.Vote.ABSTAIN),
-            charter.Change("BEL", False, charter.Stance.UNDECIDED, charter.Vote.YES),
-            charter.Change("DEU", False, charter.Stance.UNDECIDED, charter.Vote.YES),
+            charter.Change("FRA", True, charter.Stance.NO, charter.Vote.ABSTAIN, charter.Vote.NO),
+            charter.Change("GBR", True, charter.Stance.NO, charter.Vote.ABSTAIN, charter.Vote.NO),
+            charter.Change(
+                "BEL", False, charter.Stance.UNDECIDED, charter.Vote.YES, charter.Vote.ABSTAIN
+            ),
+            charter.Change(
+                "DEU", False, charter.Stance.UNDECIDED, charter.Vote.YES, charter.Vote.ABSTAIN
+            ),
         ),
         reason=None,
         elected_only_feasible=False,
         elected_only_reason="no",
+        probability=0.041,
     )
 
     assert closest_path(path, {**NAMES, "BEL": "Belgium", "DEU": "Germany"}) == (
         "Needs France and the United Kingdom to abstain instead of voting no, and two more "
-        "elected members in favour (the likeliest: Belgium and Germany)."
+        "elected members in favour (the likeliest: Belgium and Germany): 4.1% on their records."
     )
 
 

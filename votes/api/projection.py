@@ -1,5 +1,6 @@
 """A draft's projection: the exact probability that it is adopted, vetoed or fails, with its
-pivotal members and the closest path to adoption."""
+pivotal members, the most probable paths to adoption and to failure, and what went into it
+(each member's stance, confidence and chances; the blocs and the consensus class)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-import charter
 from api import conditional
 from api.params import bool_param
 from resolutions.api import DraftLookupMixin
@@ -25,9 +25,10 @@ from votes.api.tally import (
     RecordedVoteSummarySerializer,
     draft_state_or_404,
 )
-from votes.models import Outcome, Projection
+from votes.models import Outcome, Projection, Stance, Vote
 
-STANCES = [s.value for s in charter.Stance]
+STANCES = Stance.choices
+"""Stance fields share one choice set, so the schema has one ``StanceEnum``."""
 
 
 class InfluenceSerializer(serializers.Serializer):
@@ -39,19 +40,89 @@ class InfluenceSerializer(serializers.Serializer):
     flips_most_likely_to = serializers.ChoiceField(choices=RESULTS, allow_null=True)
 
 
+VOTES = Vote.choices
+
+
 class ChangeSerializer(serializers.Serializer):
     member = serializers.CharField()
     permanent = serializers.BooleanField()
     from_stance = serializers.ChoiceField(choices=STANCES)
-    to = serializers.ChoiceField(choices=[v.value for v in charter.Vote])
+    from_vote = serializers.ChoiceField(
+        choices=VOTES, required=False, help_text="Its most likely vote as things stand."
+    )
+    to = serializers.ChoiceField(choices=VOTES)
+
+
+class PathSerializer(serializers.Serializer):
+    changes = ChangeSerializer(many=True)
+    probability = serializers.FloatField(
+        help_text="The chance, on the members' records, that they cast the votes named."
+    )
+    n_changes = serializers.IntegerField()
+    summary = serializers.CharField(help_text='e.g. "FRA and GBR abstain: 4.0% on their records"')
 
 
 class ClosestPathSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=["adopted", "not_adopted"], required=False)
     feasible = serializers.BooleanField()
     changes = ChangeSerializer(many=True)
+    probability = serializers.FloatField(
+        required=False,
+        help_text="The chance, on the members' records, that they cast the votes named "
+        "(the most probable path, not the fewest changes).",
+    )
+    n_changes = serializers.IntegerField(required=False)
+    summary = serializers.CharField(required=False)
     reason = serializers.CharField(allow_null=True)
     elected_only_feasible = serializers.BooleanField()
     elected_only_reason = serializers.CharField(allow_null=True)
+    alternatives = PathSerializer(
+        many=True,
+        required=False,
+        help_text="Less probable paths with fewer changes: for each smaller number of changes, "
+        "the most probable path with that many.",
+    )
+
+
+class ChancesSerializer(serializers.Serializer):
+    yes = serializers.FloatField()
+    no = serializers.FloatField()
+    abstain = serializers.FloatField(help_text="Abstaining or not taking part.")
+
+
+class MemberInputSerializer(serializers.Serializer):
+    member = serializers.CharField()
+    permanent = serializers.BooleanField()
+    known = serializers.BooleanField(help_text="Whether a position is recorded.")
+    stance = serializers.ChoiceField(choices=STANCES)
+    confidence = serializers.FloatField()
+    prior = ChancesSerializer(help_text="Its chances on its record, before any position.")
+    stated = ChancesSerializer(
+        help_text="confidence x the stance's row + (1 - confidence) x prior."
+    )
+    used = ChancesSerializer(
+        help_text="Its chances once every member's position is taken into account (blocs and "
+        "the consensus class link members): what the projection used."
+    )
+    bloc = serializers.ListField(child=serializers.CharField(), allow_null=True)
+
+
+class BlocAssumptionSerializer(serializers.Serializer):
+    members = serializers.ListField(child=serializers.CharField())
+    weight = serializers.FloatField(help_text="The chance it votes as one on a contested draft.")
+    common = ChancesSerializer(help_text="Its vote when it votes as one, on its record.")
+    weight_given_positions = serializers.FloatField()
+    common_given_positions = ChancesSerializer(allow_null=True)
+
+
+class AssumptionsSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="The recorded votes the priors come from.")
+    blocs_enabled = serializers.BooleanField()
+    consensus = serializers.FloatField(
+        allow_null=True, help_text="The chance, on the record, that every member votes yes."
+    )
+    consensus_given_positions = serializers.FloatField(allow_null=True)
+    blocs = BlocAssumptionSerializer(many=True)
 
 
 class ProjectionFiguresSerializer(serializers.Serializer):
@@ -67,7 +138,12 @@ class ProjectionFiguresSerializer(serializers.Serializer):
     )
     most_likely = serializers.ChoiceField(choices=RESULTS)
     pivotal = InfluenceSerializer(many=True)
-    closest_path = ClosestPathSerializer()
+    closest_path = ClosestPathSerializer(help_text="The most probable path to adoption.")
+    path_to_failure = ClosestPathSerializer(
+        required=False, help_text="The most probable path to the draft's not being adopted."
+    )
+    inputs = MemberInputSerializer(many=True, required=False)
+    assumptions = AssumptionsSerializer(required=False)
     fingerprint = serializers.CharField()
 
 
@@ -111,6 +187,9 @@ PROJECTION_KEYS = (
 )
 
 
+FORECAST_KEYS = ("path_to_failure", "inputs", "assumptions")
+
+
 def projection_payload(draft: Draft, analysis: dict[str, Any], **extra: Any) -> dict[str, Any]:
     projection = analysis["projection"]
     return {
@@ -118,6 +197,7 @@ def projection_payload(draft: Draft, analysis: dict[str, Any], **extra: Any) -> 
         **{key: projection[key] for key in PROJECTION_KEYS},
         "pivotal": analysis["pivotal"],
         "closest_path": analysis["closest_path"],
+        **{key: analysis[key] for key in FORECAST_KEYS if key in analysis},
         **extra,
     }
 

@@ -25,10 +25,16 @@ class ScenarioInputSerializer(StrictSerializer):
         allow_empty=True,
         help_text='ISO3 code -> stance, e.g. {"USA": "abstain"}; each held with confidence 1.',
     )
+    blocs = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="false: members vote independently, without the blocs learned from the record.",
+    )
 
 
 class ScenarioSerializer(ProjectionFiguresSerializer):
     overrides = serializers.DictField(child=serializers.CharField())
+    blocs = serializers.BooleanField()
     tally = TallySerializer()
 
 
@@ -46,11 +52,13 @@ class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
         given = ScenarioInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         overrides: dict[str, str] = given.validated_data["overrides"]
-        reading = draft_reading(draft, overrides)
+        blocs = given.validated_data["blocs"]
+        reading = draft_reading(draft, overrides, blocs=blocs)
         data = projection_payload(
             draft,
             reading.analysis.to_dict(),
             overrides=overrides,
+            blocs=blocs,
             tally=tally_payload(reading, None),
         )
         return Response(ScenarioSerializer(data).data)

@@ -105,14 +105,40 @@ class Command(BaseCommand):
             mark = "P" if item.permanent else " "
             out(f"  {item.member} {mark} swing {percent(item.swing):>8}{flip}")
         out("")
-        out(self.style.MIGRATE_HEADING("Closest path to adoption"))
+        out(self.style.MIGRATE_HEADING("Most probable path to adoption"))
         path = analysis.closest_path
         if path.feasible:
             if not path.changes:
                 out("  None needed: it would be adopted as things stand.")
+            else:
+                out(f"  {path.summary} ({path.n_changes} changes)")
             for change in path.changes:
-                out(f"  {change.member}: {change.from_stance.value} -> {change.to.value}")
+                out(
+                    f"  {change.member}: {change.from_stance.value} "
+                    f"({change.from_vote.value} as things stand) -> {change.to.value}"
+                )
+            for other in path.alternatives:
+                out(f"  With fewer changes: {other.summary} ({other.n_changes} changes)")
         else:
             out(f"  None: {path.reason}")
         if not path.elected_only_feasible and path.elected_only_reason:
             out(f"  Elected members alone: {path.elected_only_reason}")
+        failure = analysis.path_to_failure
+        out(self.style.MIGRATE_HEADING("Most probable path to failure"))
+        if failure.feasible and failure.changes:
+            out(f"  {failure.summary} ({failure.n_changes} changes)")
+        elif failure.feasible:
+            out("  None needed: it would not be adopted as things stand.")
+        else:
+            out(f"  None: {failure.reason}")
+        out(self.style.MIGRATE_HEADING("Assumptions"))
+        assumptions = analysis.assumptions
+        out(f"  Priors: {assumptions.source}")
+        for bloc in assumptions.blocs:
+            out(
+                f"  Bloc {', '.join(bloc.members)}: votes as one {percent(bloc.weight)} of "
+                f"the time on its record; {percent(bloc.weight_given_positions)} given the "
+                "positions"
+            )
+        if not assumptions.blocs_enabled:
+            out("  Blocs switched off: members vote independently.")
