@@ -9,7 +9,7 @@ EMBEDDED := DATABASE_URL= REDIS_URL= DEBUG=1 API_PUBLIC_READ=1
 .PHONY: help venv run test test-pg test-browser lint format typecheck migrations-check check web worker beat seed bench bench-api bench-load bench-scale bench-celery bench-servers bench-import clean
 
 help:
-	@echo "make run               - install, migrate, load the seed and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
+	@echo "make run               - install, migrate, load the seed and the history and serve http://127.0.0.1:8000 (SQLite, in-process tasks)"
 	@echo "make test              - the whole suite, on the local PostgreSQL and Redis if they answer, else SQLite"
 	@echo "make test-pg           - the suite on the local PostgreSQL and Redis"
 	@echo "make test-browser      - the browser tests only (Chromium; screenshots in artifacts/screenshots/)"
@@ -36,6 +36,7 @@ run: venv
 	mkdir -p var
 	$(EMBEDDED) $(MANAGE) migrate --noinput
 	$(EMBEDDED) $(MANAGE) load_seed
+	$(EMBEDDED) $(MANAGE) load_history
 	$(EMBEDDED) $(MANAGE) create_demo_admin
 	$(EMBEDDED) $(MANAGE) runserver 127.0.0.1:8000
 

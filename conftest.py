@@ -35,6 +35,7 @@ def redis_url_for_tests() -> str:
 
 SEED_MODELS = [
     "members.Member",
+    "members.MemberName",
     "members.Term",
     "resolutions.SanctionsRegime",
     "resolutions.Resolution",
@@ -47,6 +48,7 @@ SEED_MODELS = [
     "votes.Position",
     "votes.RecordedVote",
     "votes.Ballot",
+    "votes.Veto",
 ]
 
 

@@ -193,7 +193,7 @@ def charter_size_and_quota(day: date) -> tuple[int, int]:
     The boundary used is **1966-01-01**, the day the enlarged Council first sat, because that is
     what the voting record supports: every vote recorded between 1965-08-31 and 1965-12-31 has
     at most 11 votes cast, and S/RES/218 (1965) was adopted on 1965-11-23 by 7-0-4, which is an
-    adoption only under the 11-seat, 7-vote rule (see ``tests/data/unsc_outcomes_1946_2022.csv``
+    adoption only under the 11-seat, 7-vote rule (see ``seed/history/unsc_outcomes_1946_2022.csv``
     and ``test_engine_history.py``).
     """
     day = _as_date(day)

@@ -14,7 +14,17 @@ from members import views as members_views
 from resolutions import api as resolutions_api
 from resolutions import views as resolutions_views
 from votes import views as votes_views
-from votes.api import drafts, positions, power, projection, recorded, scenarios, tally
+from votes.api import (
+    drafts,
+    members,
+    positions,
+    power,
+    projection,
+    recorded,
+    scenarios,
+    stats,
+    tally,
+)
 
 admin.site.site_header = "UN Security Council sanctions tracker"
 admin.site.site_title = "Sanctions tracker admin"
@@ -37,6 +47,9 @@ api_v1 = [
     path("votes/", recorded.RecordedVoteList.as_view(), name="votes"),
     path("votes/<int:pk>/", recorded.RecordedVoteDetail.as_view(), name="vote"),
     path("power-indices/", power.PowerIndices.as_view(), name="power-indices"),
+    path("members/<str:code>/", members.MemberDetail.as_view(), name="member"),
+    path("stats/vetoes/", stats.VetoStats.as_view(), name="stats-vetoes"),
+    path("stats/outcomes/", stats.OutcomeStats.as_view(), name="stats-outcomes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other path under the API is a JSON 404, never Django's HTML page.

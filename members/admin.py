@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from core.optimistic import OptimisticLockForm
-from members.models import Member, Term, validate_terms
+from members.models import Member, MemberName, Term, validate_terms
 
 
 class TermInlineFormSet(forms.BaseInlineFormSet):
@@ -33,15 +33,27 @@ class TermInline(admin.TabularInline):
     fields = ["start", "end", "source"]
 
 
+class MemberNameInline(admin.TabularInline):
+    """The names a member held over time, with the code of the time (SUN for the USSR)."""
+
+    model = MemberName
+    extra = 0
+    fields = ["name", "code", "start", "end", "source"]
+
+
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "permanent", "term_list"]
+    list_display = ["name", "code", "permanent", "name_list", "term_list"]
     list_filter = ["permanent"]
-    search_fields = ["name", "code"]
-    inlines = [TermInline]
+    search_fields = ["name", "code", "names__name"]
+    inlines = [MemberNameInline, TermInline]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).prefetch_related("terms")
+        return super().get_queryset(request).prefetch_related("terms", "names")
+
+    @admin.display(description="Names over time")
+    def name_list(self, obj: Member) -> str:
+        return "; ".join(n.name for n in sorted(obj.names.all(), key=lambda n: n.start))
 
     @admin.display(description="Terms")
     def term_list(self, obj: Member) -> str:

@@ -10,12 +10,14 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.params import date_param
 from api.values import quoted
-from members.models import Composition, Member, Term, charter_seats, iso3_validator
+from members.codes import SeatDirectory
+from members.models import Composition, Member, MemberName, Term, iso3_validator
 
 
 def day_param(request: Request, name: str = "on") -> dt.date:
@@ -54,9 +56,12 @@ class TermSerializer(serializers.Serializer):
 
 class SeatedMemberSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.SerializerMethodField(help_text="The member's name on that day.")
     permanent = serializers.BooleanField()
     term = serializers.SerializerMethodField()
+
+    def get_name(self, member: Member) -> str:
+        return member.name_on(self.context["day"])
 
     @extend_schema_field(TermSerializer(allow_null=True))
     def get_term(self, member: Member) -> dict[str, object] | None:
@@ -82,14 +87,7 @@ class CouncilOnDay(generics.GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         day = day_param(request)
-        members = Member.objects.seated_on(day).prefetch_related(
-            Prefetch("terms", queryset=Term.objects.covering(day), to_attr="terms_on_day")
-        )
-        try:
-            seats = charter_seats(day)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"on": error.messages}) from None
-        composition = Composition(day, tuple(members), *seats)
+        composition = composition_param(day)
         data = {
             "on": day,
             "seats": composition.seats,
@@ -98,4 +96,53 @@ class CouncilOnDay(generics.GenericAPIView):
             "note": composition.describe(),
             "members": composition.members,
         }
-        return Response(CouncilSerializer(data).data)
+        return Response(CouncilSerializer(data, context={"day": day}).data)
+
+
+def composition_param(day: dt.date, name: str = "on") -> Composition:
+    """The Council on ``day`` (with each member's term of that day), or a 400 naming the
+    parameter before the Council first met."""
+    try:
+        composition = Composition.on(day)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({name: error.messages}) from None
+    terms: dict[int, list[Term]] = {}
+    for term in Term.objects.covering(day).filter(member__in=composition.members):
+        terms.setdefault(term.member_id, []).append(term)
+    for member in composition.members:
+        member.terms_on_day = terms.get(member.pk, [])  # type: ignore[attr-defined]
+    return composition
+
+
+class MemberNameSerializer(serializers.ModelSerializer):
+    code = serializers.SerializerMethodField(help_text="The code of the time.")
+    to = serializers.DateField(source="end", allow_null=True)
+
+    class Meta:
+        model = MemberName
+        fields = ["name", "code", "start", "to"]
+
+    def get_code(self, name: MemberName) -> str:
+        return name.code or name.member.code
+
+
+class MemberSerializer(serializers.Serializer):
+    """A member, its terms and its names over time."""
+
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="The latest name.")
+    permanent = serializers.BooleanField()
+    names = MemberNameSerializer(many=True)
+    terms = TermSerializer(many=True)
+
+
+def member_or_404(code: str) -> Member:
+    """The member with this code (or a code of the time, such as SUN), or a JSON 404."""
+    member = SeatDirectory().by_file_code(code)
+    if member is None:
+        raise NotFound(f"No Council member with the code {code!r}.")
+    return (
+        Member.objects.with_names()
+        .prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("start")))
+        .get(pk=member.pk)
+    )

@@ -13,6 +13,8 @@ from django.db.models import Q
 import charter
 
 CHARTER_IN_FORCE = dt.date(1945, 10, 24)
+FIRST_MEETING = dt.date(1946, 1, 17)
+"""The Security Council first met on this day: compositions, tallies and power start here."""
 
 iso3_validator = RegexValidator(
     r"^[A-Z]{3}$", "Enter an ISO 3166-1 alpha-3 code: three capital letters, e.g. USA."
@@ -30,24 +32,44 @@ def charter_seats(day: dt.date) -> tuple[int, int]:
     return charter.charter_size_and_quota(day)
 
 
+def council_seats(day: dt.date) -> tuple[int, int]:
+    """Seats and votes needed on a day the Council could vote: from its first meeting on.
+    A ValidationError a person understands for an earlier day."""
+    if day < FIRST_MEETING:
+        raise ValidationError(
+            f"{day.isoformat()} is before the Security Council first met "
+            f"({FIRST_MEETING.isoformat()}): there is no Council to compose on that day."
+        )
+    return charter_seats(day)
+
+
 class MemberQuerySet(models.QuerySet["Member"]):
     def seated_on(self, day: dt.date) -> MemberQuerySet:
         """The members holding a seat on ``day`` (only those whose terms are known)."""
         seated = Term.objects.covering(day).values("member_id")
-        return self.filter(pk__in=seated).order_by("-permanent", "name")
+        return self.filter(pk__in=seated).with_names().order_by("-permanent", "name")
+
+    def with_names(self) -> MemberQuerySet:
+        """With the names over time prefetched, so :meth:`Member.name_on` needs no query."""
+        return self.prefetch_related("names")
 
     def by_code(self, code: str) -> Member:
         return self.get(code=code.strip().upper())
 
 
 class Member(models.Model):
-    name = models.CharField(max_length=120)
+    """A seat's holder as one identity across its names: the Russian Federation continues the
+    USSR's seat, China the Republic of China's, Burkina Faso Upper Volta's. ``name`` is the
+    latest name; :meth:`name_on` gives the name of a day."""
+
+    name = models.CharField(max_length=120, help_text="The latest name (see names over time).")
     code = models.CharField(
         "ISO 3166-1 alpha-3 code",
         max_length=3,
         unique=True,
         validators=[iso3_validator],
-        help_text="Three capital letters, e.g. USA, CHN, DEU.",
+        help_text="Three capital letters, e.g. USA, CHN, DEU: today's code, or the historical "
+        "code of a state that no longer exists (YUG, CSK, DDR, YMD).",
     )
     permanent = models.BooleanField(
         default=False, help_text="One of the five permanent members (Charter, Article 23)."
@@ -67,6 +89,59 @@ class Member(models.Model):
     def is_seated_on(self, day: dt.date) -> bool:
         return self.terms.covering(day).exists()
 
+    def name_record_on(self, day: dt.date) -> MemberName | None:
+        """The name in use on ``day``: the latest begun on or before it, else the first one
+        (uses the prefetched names when there are)."""
+        names = sorted(self.names.all(), key=lambda n: n.start)
+        before = [n for n in names if n.start <= day]
+        if before:
+            return before[-1]
+        return names[0] if names else None
+
+    def name_on(self, day: dt.date) -> str:
+        """The member's name on ``day`` (Union of Soviet Socialist Republics in 1960)."""
+        record = self.name_record_on(day)
+        return record.name if record else self.name
+
+    def code_on(self, day: dt.date) -> str:
+        """The code the UN's records use for it on ``day`` (SUN for the USSR)."""
+        record = self.name_record_on(day)
+        return (record.code or self.code) if record else self.code
+
+
+class MemberName(models.Model):
+    """A name a member held, from ``start`` to ``end`` as its Council terms record it, with
+    the code of the time when the UN's records used another (SUN for the USSR)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=120)
+    code = models.CharField(
+        "code of the time",
+        max_length=3,
+        blank=True,
+        validators=[iso3_validator],
+        help_text="Empty when it is the member's own code.",
+    )
+    start = models.DateField()
+    end = models.DateField(
+        null=True, blank=True, help_text="Last day it is recorded; empty: still in use."
+    )
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["member__name", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "start"], name="member_name_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="member_name_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.end.isoformat() if self.end else "…"
+        return f"{self.name} ({self.start.isoformat()}–{end})"
+
 
 class TermQuerySet(models.QuerySet["Term"]):
     def covering(self, day: dt.date) -> TermQuerySet:
@@ -81,7 +156,7 @@ class Term(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="terms")
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Empty for a permanent member.")
-    source = models.CharField(max_length=300, blank=True)
+    source = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TermQuerySet.as_manager()
@@ -206,8 +281,22 @@ class Composition:
 
     @classmethod
     def on(cls, day: dt.date) -> Composition:
-        """The Council on ``day``; a ValidationError before the Charter entered into force."""
-        return cls(day, tuple(Member.objects.seated_on(day)), *charter_seats(day))
+        """The Council on ``day``, permanent members first, then by the names of that day; a
+        ValidationError before the Council first met."""
+        seats = council_seats(day)
+        members = sorted(
+            Member.objects.seated_on(day), key=lambda m: (not m.permanent, m.name_on(day))
+        )
+        return cls(day, tuple(members), *seats)
+
+    def name_of(self, member: Member) -> str:
+        """The member's name on this Council's day."""
+        return member.name_on(self.day)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Code -> name on this Council's day."""
+        return {m.code: m.name_on(self.day) for m in self.members}
 
     @property
     def known(self) -> int:
@@ -252,8 +341,22 @@ class CouncilCalendar:
     per day (for lists of drafts or votes)."""
 
     def __init__(self) -> None:
-        self._terms = list(Term.objects.select_related("member").order_by("start"))
+        self._terms = list(
+            Term.objects.select_related("member")
+            .prefetch_related("member__names")
+            .order_by("start")
+        )
+        # Terms by the years they touch, so that a day looks at a score of terms, not all.
+        self._by_year: dict[int, list[Term]] = {}
+        last_year = max((t.end or t.start for t in self._terms), default=FIRST_MEETING).year
+        for term in self._terms:
+            end_year = term.end.year if term.end else max(last_year, term.start.year)
+            for year in range(term.start.year, end_year + 1):
+                self._by_year.setdefault(year, []).append(term)
+        self._open = [t for t in self._terms if t.end is None]
 
     def seated(self, day: dt.date) -> list[Member]:
-        members = [t.member for t in self._terms if t.covers(day)]
-        return sorted(members, key=lambda m: (not m.permanent, m.name))
+        """The members seated on ``day``, permanent members first, then by that day's names."""
+        terms = self._by_year.get(day.year, self._open)
+        members = [t.member for t in terms if t.covers(day)]
+        return sorted(members, key=lambda m: (not m.permanent, m.name_on(day)))

@@ -116,7 +116,7 @@ def test_every_models_change_page_loads_for_a_seeded_row(seeded, admin_client):
     assert failing == {}
 
 
-def test_the_draft_page_shows_its_five_provisions(dprk_2019, admin_client):
+def test_the_draft_page_shows_its_six_provisions(dprk_2019, admin_client):
     page = admin_client.get(reverse("admin:resolutions_draft_change", args=[dprk_2019.pk]))
 
     assert page.status_code == 200
@@ -136,6 +136,7 @@ def test_the_draft_page_shows_its_five_provisions(dprk_2019, admin_client):
         ("Textiles", "lift"),
         ("DPRK nationals working overseas", "ease"),
         ("Infrastructure projects (inter-Korean rail and road)", "ease"),
+        ("Industrial machinery, transport vehicles, iron, steel and other metals", "ease"),
     }
     assert "lift the export ban imposed by resolution 2321" in content
     assert "exempt inter-Korean rail and road cooperation projects from sanctions" in content

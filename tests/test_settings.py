@@ -62,6 +62,8 @@ UNSET = (
     "CONN_MAX_AGE",
     "LOG_FORMAT",
     "NUM_PROXIES",
+    # The browser tests set it for Playwright's event loop; no deployment does.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 SECRET = secrets.token_urlsafe(50)
 PRODUCTION = {

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from resolutions.admin import DraftAdmin
 from resolutions.models import Draft
-from votes.models import Ballot, Position, Projection, RecordedVote
+from votes.models import Ballot, Position, Projection, RecordedVote, VoteKind
 from votes.services import PositionEntry, position_record, position_validate, recorded_vote_outcome
 
 
@@ -90,11 +90,19 @@ class RecordedVoteAdmin(AppendOnlyAdmin):
         "voted_on",
         "matter",
         "meeting_record",
+        "kind",
         "recorded_outcome",
         "engine_outcome",
     ]
-    list_filter = ["recorded_outcome", "matter"]
-    search_fields = ["draft__symbol", "resolution_number", "meeting_record", "subject"]
+    list_filter = ["kind", "outcome", "recorded_outcome", "matter"]
+    search_fields = [
+        "draft__symbol",
+        "draft_symbol",
+        "resolution_number",
+        "meeting_record",
+        "subject",
+        "note",
+    ]
     date_hierarchy = "voted_on"
     inlines = [BallotInline]
     readonly_fields = ["engine_outcome"]
@@ -104,7 +112,7 @@ class RecordedVoteAdmin(AppendOnlyAdmin):
             super()
             .get_queryset(request)
             .select_related("draft")
-            .prefetch_related("ballots__member")
+            .prefetch_related("ballots__member", "vetoed_by")
         )
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
@@ -113,6 +121,10 @@ class RecordedVoteAdmin(AppendOnlyAdmin):
 
     @admin.display(description="Engine's reading")
     def engine_outcome(self, obj: RecordedVote) -> str:
+        if obj.kind == VoteKind.WITHOUT_VOTE:
+            return "adopted without a vote"
+        if obj.kind == VoteKind.COUNTS_ONLY and not obj.counts_known:
+            return f"{obj.outcome}, as recorded (no counts)"
         outcome = recorded_vote_outcome(obj)
         text = f"{outcome.result} {outcome.yes}-{outcome.no}-{outcome.abstain}"
         if outcome.vetoed_by:

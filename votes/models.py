@@ -145,19 +145,80 @@ class Position(AppendOnlyModel):
         return charter.PositionInput(charter.Stance(self.stance), float(self.confidence))
 
 
-class RecordedVote(AppendOnlyModel):
-    """A vote held in the Council, on a draft or on what became a resolution."""
+class VoteKind(models.TextChoices):
+    """What the record of a decision holds."""
 
+    BALLOTS = "ballots", "Per-member ballots"
+    COUNTS_ONLY = "counts_only", "Counts only"
+    WITHOUT_VOTE = "without_vote", "Adopted without a vote"
+
+
+class RecordedVoteQuerySet(models.QuerySet["RecordedVote"]):
+    def for_api(self) -> RecordedVoteQuerySet:
+        """With the draft, the ballots, the vetoing members and their names in as few
+        queries as the list needs, whatever its length."""
+        return self.select_related("draft").prefetch_related(
+            "ballots__member__names", "vetoed_by__names"
+        )
+
+    def in_years(self, first: int | None, last: int | None) -> RecordedVoteQuerySet:
+        queryset = self
+        if first is not None:
+            queryset = queryset.filter(voted_on__year__gte=first)
+        if last is not None:
+            queryset = queryset.filter(voted_on__year__lte=last)
+        return queryset
+
+    def search(self, text: str) -> RecordedVoteQuerySet:
+        """Votes whose subject, symbols, meeting record or note contain ``text``."""
+        words = text.split()
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(
+                Q(subject__icontains=word)
+                | Q(draft_symbol__icontains=word)
+                | Q(meeting_record__icontains=word)
+                | Q(note__icontains=word)
+                | Q(draft__title__icontains=word)
+            )
+        return queryset
+
+
+class RecordedVote(AppendOnlyModel):
+    """A decision put to the Council: a vote with per-member ballots, a vote known only by its
+    counts (most records before 1994), or an adoption without a vote.
+
+    Rows are never edited, with one exception the database allows too: a counts-only record
+    may gain its ballots once, when a source with ballots agrees with its counts and outcome
+    (``votes.services.recorded_vote_attach_ballots``)."""
+
+    kind = models.CharField(max_length=12, choices=VoteKind.choices, default=VoteKind.BALLOTS)
     draft = models.OneToOneField(
         Draft, on_delete=models.PROTECT, related_name="recorded_vote", null=True, blank=True
     )
+    draft_symbol = models.CharField(
+        max_length=80, blank=True, help_text="The draft's symbol as recorded, e.g. S/2017/172."
+    )
     resolution_number = models.PositiveIntegerField(null=True, blank=True, unique=True)
     voted_on = models.DateField()
+    sequence = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="1, 2, 3… for decisions on the same text at the same meeting without a "
+        "resolution number or draft symbol to tell them apart.",
+    )
     matter = models.CharField(
         max_length=12, choices=Draft.Matter.choices, default=Draft.Matter.SUBSTANTIVE
     )
-    meeting_record = models.CharField(max_length=40, blank=True, help_text="e.g. S/PV.8697")
-    subject = models.CharField(max_length=300, blank=True)
+    meeting_record = models.CharField(max_length=60, blank=True, help_text="e.g. S/PV.8697")
+    subject = models.TextField(blank=True)
+    yes = models.PositiveSmallIntegerField(null=True, blank=True)
+    no = models.PositiveSmallIntegerField(null=True, blank=True)
+    abstain = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_participating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Seated members that did not vote (absent or not participating).",
+    )
     recorded_outcome = models.CharField(
         max_length=10,
         choices=Outcome.choices,
@@ -167,16 +228,16 @@ class RecordedVote(AppendOnlyModel):
     outcome = models.CharField(
         max_length=10,
         choices=Outcome.choices,
-        help_text="The engine's reading of the ballots, stored when the vote is recorded "
-        "(votes are never edited) so that lists can filter on it.",
+        help_text="The engine's reading of the ballots or counts, stored when the vote is "
+        "recorded (votes are never edited) so that lists can filter on it. Where the record "
+        "has no counts, or its counts are a known misprint (see the note), the recorded one.",
     )
-    vetoed_by = models.CharField(
-        max_length=40,
-        blank=True,
-        default="",
-        help_text="ISO3 codes of the vetoing members, comma-separated.",
+    vetoed_by = models.ManyToManyField(
+        Member, through="Veto", related_name="vetoed_votes", blank=True
     )
+    note = models.TextField(blank=True, help_text="The source's note on the vote.")
     source = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -186,20 +247,36 @@ class RecordedVote(AppendOnlyModel):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = RecordedVoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-voted_on", "-id"]
+        indexes = [models.Index(fields=["voted_on"]), models.Index(fields=["draft_symbol"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(draft__isnull=False) | Q(resolution_number__isnull=False),
-                name="recorded_vote_names_draft_or_resolution",
+                condition=Q(draft__isnull=False)
+                | Q(resolution_number__isnull=False)
+                | ~Q(draft_symbol="")
+                | ~Q(meeting_record=""),
+                name="recorded_vote_names_what_was_decided",
                 violation_error_message="A recorded vote is on a draft or a resolution.",
+            ),
+            models.UniqueConstraint(
+                fields=["voted_on", "meeting_record", "draft_symbol", "sequence"],
+                condition=Q(resolution_number__isnull=True, draft__isnull=True),
+                name="recorded_vote_one_per_decision",
+                violation_error_message="This decision is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=VoteKind.WITHOUT_VOTE, yes__isnull=True, outcome=Outcome.ADOPTED)
+                | ~Q(kind=VoteKind.WITHOUT_VOTE),
+                name="recorded_vote_without_vote_is_an_adoption",
+                violation_error_message="An adoption without a vote has no counts.",
             ),
         ]
 
     def __str__(self) -> str:
-        if self.resolution_number:
-            return f"Vote on resolution {self.resolution_number} ({self.voted_on.isoformat()})"
-        return f"Vote on {self.draft} ({self.voted_on.isoformat()})"
+        return f"Vote on {self.label} ({self.voted_on.isoformat()})"
 
     @property
     def label(self) -> str:
@@ -207,7 +284,52 @@ class RecordedVote(AppendOnlyModel):
             return self.draft.symbol
         if self.resolution_number:
             return f"S/RES/{self.resolution_number}"
-        return str(self.draft)
+        if self.draft_symbol:
+            return self.draft_symbol
+        if self.draft_id:
+            return str(self.draft)
+        return self.meeting_record
+
+    @property
+    def counts_known(self) -> bool:
+        return self.yes is not None
+
+    @property
+    def meeting_record_url(self) -> str:
+        """The meeting record in the UN's Official Document System, when it has a symbol."""
+        return document_url(self.meeting_record)
+
+    @property
+    def resolution_symbol(self) -> str:
+        if not self.resolution_number:
+            return ""
+        return f"S/RES/{self.resolution_number} ({self.voted_on.year})"
+
+
+def document_url(symbol: str) -> str:
+    """A UN document's permanent address, from its symbol (``S/PV.8697``)."""
+    text = symbol.split(" (")[0].strip()
+    if not text.startswith("S/"):
+        return ""
+    return f"https://undocs.org/{text}"
+
+
+class Veto(AppendOnlyModel):
+    """A permanent member's negative vote that blocked a draft."""
+
+    recorded_vote = models.ForeignKey(RecordedVote, on_delete=models.PROTECT, related_name="vetoes")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="vetoes_cast")
+
+    class Meta:
+        ordering = ["recorded_vote", "member__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recorded_vote", "member"], name="veto_one_per_member_per_vote"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.code} vetoed {self.recorded_vote.label}"
 
 
 class Ballot(AppendOnlyModel):
@@ -348,3 +470,19 @@ class PriorSet(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Priors from {self.n_votes} votes ({self.computed_at:%Y-%m-%d %H:%M})"
+
+
+class ImportedFile(models.Model):
+    """A file of votes loaded whole, by its content's hash: ``load_history`` skips a file it
+    has loaded before, so that a second run is quick (importing it again would add nothing)."""
+
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, unique=True)
+    summary = models.TextField()
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.loaded_at:%Y-%m-%d})"

@@ -9,7 +9,6 @@ import functools
 import hashlib
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -112,19 +111,19 @@ class NotCounted:
 
 def recorded_vote_summary(draft: Draft) -> dict[str, Any] | None:
     """The draft's recorded vote as the tally and projection show it, or None before the vote:
-    its date and meeting, the outcome the records state (the engine's reading of the ballots
-    when the records give none), the counts and the vetoing members."""
-    vote = RecordedVote.objects.filter(draft=draft).prefetch_related("ballots").first()
+    its date and meeting, the outcome the records state (the engine's reading when the records
+    give none), the counts (from the ballots, or as recorded for a vote known by its counts;
+    zeros for an adoption without a vote) and the vetoing members."""
+    vote = RecordedVote.objects.filter(draft=draft).prefetch_related("vetoed_by").first()
     if vote is None:
         return None
-    cast_votes = Counter(ballot.vote for ballot in vote.ballots.all())
     return {
         "id": vote.pk,
         "voted_on": vote.voted_on.isoformat(),
         "meeting_record": vote.meeting_record,
         "recorded_outcome": vote.recorded_outcome or vote.outcome,
-        "counts": {value: cast_votes[value] for value in Vote.values},
-        "vetoed_by": vote.vetoed_by.split(",") if vote.vetoed_by else [],
+        "counts": {value: getattr(vote, value) or 0 for value in Vote.values},
+        "vetoed_by": sorted(member.code for member in vote.vetoed_by.all()),
     }
 
 

@@ -15,14 +15,18 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.http import Http404, QueryDict
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from members.models import Member, Term
 from members.selectors import member_name, parse_day
-from votes.models import Ballot, Outcome, Position, RecordedVote, Vote
+from votes import stats
+from votes.models import Ballot, Outcome, Position, RecordedVote, Veto
 from votes.selectors import RecordedView, recorded_view
 from web.charts import bar_chart_svg
 
+FIRST_YEAR = 1946
+"""The Council first met in January 1946: the charts start there."""
 VOTES_PER_PAGE = 50
 BALLOTS_PER_PAGE = 25
 POSITIONS_SHOWN = 25
@@ -31,12 +35,10 @@ VOTE_COLORS = {"yes": "#1a7f37", "no": "#b3261e", "abstain": "#9a6700"}
 
 
 def with_counts(votes: QuerySet[RecordedVote]) -> QuerySet[RecordedVote]:
-    """Each vote with its yes, no and abstain counts, in the same query."""
-    return votes.annotate(
-        yes_count=Count("ballots", filter=Q(ballots__vote=Vote.YES)),
-        no_count=Count("ballots", filter=Q(ballots__vote=Vote.NO)),
-        abstain_count=Count("ballots", filter=Q(ballots__vote=Vote.ABSTAIN)),
-    )
+    """Each vote with its yes, no and abstain counts as stored with it (counted from its
+    ballots, or as recorded for a vote known only by its counts; none for an adoption without
+    a vote)."""
+    return votes.annotate(yes_count=F("yes"), no_count=F("no"), abstain_count=F("abstain"))
 
 
 # --- The votes list ------------------------------------------------------------------------
@@ -96,27 +98,19 @@ def votes_page(params: QueryDict) -> VotesList:
         votes = votes.filter(
             Exists(Ballot.objects.filter(recorded_vote=OuterRef("pk"), member__code=code))
         )
+    vetoed = Exists(Veto.objects.filter(recorded_vote=OuterRef("pk")))
     if given.get("veto") == "yes":
-        votes = votes.exclude(vetoed_by="")
+        votes = votes.filter(vetoed)
     elif given.get("veto") == "no":
-        votes = votes.filter(vetoed_by="")
+        votes = votes.exclude(vetoed)
     paginator = Paginator(with_counts(votes).order_by("-voted_on", "-id"), VOTES_PER_PAGE)
     page = paginator.get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
 
-    vetoes: dict[str, dict[int, int]] = {m.code: {} for m in permanent}
-    rows = (
-        RecordedVote.objects.exclude(vetoed_by="")
-        .annotate(year=ExtractYear("voted_on"))
-        .values_list("year", "vetoed_by")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for year, vetoed_by, n in rows:
-        for code in vetoed_by.split(","):
-            counts = vetoes.setdefault(code, {})
-            counts[year] = counts.get(year, 0) + n
+    first, last = FIRST_YEAR, timezone.localdate().year
+    by_id = stats.vetoes_cast(first, last)
+    vetoes: dict[str, dict[int, int]] = {m.code: by_id.get(m.pk, {}) for m in permanent}
     names = {m.code: m.name for m in permanent}
     veto_chart = bar_chart_svg(
         vetoes,
@@ -126,13 +120,8 @@ def votes_page(params: QueryDict) -> VotesList:
         labels=names,
     )
     outcomes: dict[str, dict[int, int]] = {o: {} for o in Outcome.values}
-    for year, outcome, n in (
-        RecordedVote.objects.annotate(year=ExtractYear("voted_on"))
-        .values_list("year", "outcome")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        outcomes[outcome][year] = n
+    for year, outcome, _kind, n in stats.decisions(first, last):
+        outcomes[outcome][year] = outcomes[outcome].get(year, 0) + n
     outcome_chart = bar_chart_svg(
         outcomes,
         title="Outcomes of recorded votes per year",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from members.models import Member, Term
+from members.models import Member, MemberName, Term
 from members.services import term_create
 from resolutions.models import (
     Draft,
@@ -28,7 +29,8 @@ from resolutions.models import (
     Sector,
     Sponsorship,
 )
-from votes.models import Position, RecordedVote
+from votes.importers import import_file
+from votes.models import ImportedFile, Position, RecordedVote
 from votes.services import PositionEntry, positions_record, recorded_vote_create
 
 SEED_DIR = Path(settings.BASE_DIR) / "seed"
@@ -81,20 +83,82 @@ def load_seed() -> SeedReport:
     return report
 
 
+@dataclass
+class _SeatRows:
+    """One seat's rows of ``council_terms.csv``, in date order."""
+
+    rows: list[dict[str, str]] = field(default_factory=list)
+
+    def terms(self) -> list[tuple[dt.date, dt.date | None, str]]:
+        """The terms: a row continuing the previous one the next day under another name is a
+        name change during a term (Upper Volta to Burkina Faso), not a new term."""
+        terms: list[tuple[dt.date, dt.date | None, list[str]]] = []
+        previous: dict[str, str] | None = None
+        for row in self.rows:
+            start, end = _day(row["term_start"]), _date(row["term_end"])
+            if (
+                previous is not None
+                and terms[-1][1] is not None
+                and start == terms[-1][1] + dt.timedelta(days=1)
+                and row["name"] != previous["name"]
+            ):
+                sources = terms[-1][2] + [row["source"]]
+                terms[-1] = (terms[-1][0], end, sources)
+            else:
+                terms.append((start, end, [row["source"]]))
+            previous = row
+        return [(start, end, " | ".join(dict.fromkeys(src))) for start, end, src in terms]
+
+    def names(self) -> list[tuple[str, dt.date, dt.date | None, str]]:
+        """The names over time, each from the first to the last day of the rows that carry it
+        (no end while the last row is open)."""
+        names: list[tuple[str, dt.date, dt.date | None, str]] = []
+        for row in self.rows:
+            start, end = _day(row["term_start"]), _date(row["term_end"])
+            if names and names[-1][0] == row["name"]:
+                names[-1] = (row["name"], names[-1][1], end, names[-1][3])
+            else:
+                names.append((row["name"], start, end, row["source"]))
+        return names
+
+
+def _day(text: str) -> dt.date:
+    day = _date(text)
+    if day is None:
+        raise ValueError("a date is required")
+    return day
+
+
 def _load_terms(report: SeedReport) -> None:
-    for row in _rows("council_terms.csv"):
+    seats: dict[str, _SeatRows] = defaultdict(_SeatRows)
+    for row in sorted(_rows("council_terms.csv"), key=lambda r: (r["iso3"], r["term_start"])):
+        seats[row["iso3"]].rows.append(row)
+    codes_of_the_time = {(r["iso3"], r["name"]): r for r in _rows("member_codes.csv")}
+    for code, seat in seats.items():
+        names = seat.names()
         member, created = Member.objects.get_or_create(
-            code=row["iso3"],
-            defaults={"name": row["name"], "permanent": row["permanent"] == "true"},
+            code=code,
+            defaults={"name": names[-1][0], "permanent": seat.rows[0]["permanent"] == "true"},
         )
         report.add("members", created)
-        start = _date(row["term_start"])
-        assert start is not None
-        if not Term.objects.filter(member=member, start=start).exists():
-            term_create(
-                member=member, start=start, end=_date(row["term_end"]), source=row["source"]
+        for name, start, end, source in names:
+            other = codes_of_the_time.get((code, name))
+            _, created = MemberName.objects.get_or_create(
+                member=member,
+                start=start,
+                defaults={
+                    "name": name,
+                    "end": end,
+                    "code": other["code"] if other else "",
+                    "source": source
+                    + (f" | code {other['code']}: {other['source']}" if other else ""),
+                },
             )
-            report.add("terms", True)
+            report.add("member names", created)
+        for start, end, source in seat.terms():
+            if not Term.objects.filter(member=member, start=start).exists():
+                term_create(member=member, start=start, end=end, source=source)
+                report.add("terms", True)
 
 
 def _load_regimes(report: SeedReport) -> None:
@@ -190,7 +254,7 @@ def _load_drafts(report: SeedReport) -> None:
                 draft=draft,
                 sector=Sector.objects.get(slug=provision["sector"]),
                 action=provision["action"],
-                defaults={"note": provision["note"]},
+                defaults={"note": f"{provision['note']}\nSource: {provision['source']}"},
             )
             report.add("provisions", created)
         _load_positions(report, draft, item["positions"])
@@ -252,3 +316,31 @@ def _load_recorded_votes(report: SeedReport) -> None:
             source=row["source"],
         )
         report.add("recorded votes", True)
+
+
+HISTORY_FILES = [
+    # Ballots first: the outcomes table then finds most votes since 1994 already recorded.
+    ("sc_ballots_1994_2025.csv", ["ballots"]),
+    ("undl_sc_voting_sample.csv", ["undl"]),
+    ("unsc_outcomes_1946_2022.csv", ["outcomes"]),
+]
+
+
+def load_history(*, progress: Any = None) -> list[str]:
+    """Load the Council's recorded decisions kept in ``seed/history/`` (the 1994–2025 ballots,
+    the UN Digital Library sample, the 1946–2022 outcomes table), each all or nothing. A file
+    loaded before is skipped by its hash, so a second run is quick and adds nothing."""
+    lines = []
+    for name, layouts in HISTORY_FILES:
+        path = SEED_DIR / "history" / name
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if ImportedFile.objects.filter(sha256=digest).exists():
+            lines.append(f"{name}: already loaded.")
+            continue
+        report = import_file(path, expect=layouts, progress=progress)
+        if report.problems:
+            problems = "; ".join(str(p) for p in report.problems[:5])
+            raise ValueError(f"{name}: {report.summary()} {problems}")
+        ImportedFile.objects.create(name=name, sha256=digest, summary=report.summary())
+        lines.append(f"{name}: {report.summary()}")
+    return lines

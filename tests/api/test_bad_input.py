@@ -286,7 +286,7 @@ def test_malformed_scenario_bodies(
         ({"ballots": ["USA"]}, "ballots", None),
         ({"ballots": None}, "ballots", None),
         ({"voted_on": "2019-02-30"}, "voted_on", None),
-        ({"voted_on": "2027-03-01"}, "voted_on", "known for 10 of 15 seats"),
+        ({"voted_on": "2028-03-01"}, "voted_on", "known for 10 of 15 seats"),
         ({"matter": "important"}, "matter", None),
         ({"resolution_number": None}, "draft", None),
         ({"resolution_number": 0}, "resolution_number", None),
@@ -352,7 +352,7 @@ def test_malformed_vote_bodies(
         ("members/?on=99999-01-01", "on", None),
         ("power-indices/?on=2019-13-01", "on", None),
         ("power-indices/?matter=important", "matter", "important"),
-        ("power-indices/?on=2027-03-01", "on", "known for 10 of 15 seats"),
+        ("power-indices/?on=2028-03-01", "on", "known for 10 of 15 seats"),
         ("drafts/{2019}/positions/?history=maybe", "history", "maybe"),
         ("drafts/?status=bogus", "status", None),
         ("drafts/?matter=bogus", "matter", None),
@@ -426,7 +426,7 @@ def dprk() -> SanctionsRegime:
 def test_draft_whose_council_is_incomplete_is_a_400_not_a_500(
     seeded: None, analyst_client: APIClient, dprk: SanctionsRegime
 ):
-    day = dt.date(2027, 3, 1)  # an open draft without a vote date would take today's Council
+    day = dt.date(2028, 3, 1)  # an open draft without a vote date would take today's Council
     draft = DraftFactory(circulated_on=day, vote_on=day, regime=dprk)
     for url in (f"drafts/{draft.slug}/tally/", f"drafts/{draft.slug}/projection/"):
         assert_error(analyst_client.get(API + url), 400)
@@ -457,7 +457,7 @@ def test_a_draft_dated_before_the_charter_does_not_break_the_api(
 
 def test_rejected_writes_leave_no_recorded_vote_behind(seeded: None, editor_client: APIClient):
     before = RecordedVote.objects.count()
-    for change in ({"voted_on": "2027-03-01"}, {"ballots": {"USA": "yes"}}):
+    for change in ({"voted_on": "2028-03-01"}, {"ballots": {"USA": "yes"}}):
         editor_client.post(API + "votes/", {**GOOD_VOTE, **change}, format="json")
     assert RecordedVote.objects.count() == before
     assert not RecordedVote.objects.filter(resolution_number=9902).exists()

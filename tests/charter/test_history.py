@@ -1,11 +1,11 @@
 """Every recorded Council decision from 1946 to 2022 classified by the engine.
 
-The record is ``tests/data/unsc_outcomes_1946_2022.csv`` (a byte-for-byte copy of the project's
-shared facts, from the UN Dag Hammarskjöld Library's yearly meetings tables). Rows with counts
-are classified with :func:`classify_counts` under the Charter rule of their date; every row must
-agree with the recorded outcome except those listed, with a reason, in
-``tests/data/outcome_disagreements.json``. The list must be exact: a listed row that agrees
-fails the test too.
+The record is ``seed/history/unsc_outcomes_1946_2022.csv`` (a byte-for-byte copy of the
+project's shared facts, from the UN Dag Hammarskjöld Library's yearly meetings tables). Rows
+with counts are classified with :func:`classify_counts` under the Charter rule of their date;
+every row must agree with the recorded outcome except those listed, with a reason, in
+``seed/history/outcome_misprints.json`` (which ``import_outcomes`` reads too). The list must be
+exact: a listed row that agrees fails the test too.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import pytest
 
 from charter import Matter, Outcome, Result, charter_size_and_quota, classify_counts
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "seed" / "history"
 OUTCOMES_CSV = DATA / "unsc_outcomes_1946_2022.csv"
-DISAGREEMENTS_JSON = DATA / "outcome_disagreements.json"
+DISAGREEMENTS_JSON = DATA / "outcome_misprints.json"
 
 ROWS_IN_RECORD = 2960
 ROWS_WITH_COUNTS = 2833

@@ -32,9 +32,29 @@ def _dump() -> dict[str, list[dict[str, object]]]:
     }
 
 
+def _terms_and_names() -> tuple[int, int]:
+    """Terms and names over time in ``council_terms.csv``: a row that continues the previous
+    one the next day under another name is a change of name, not a new term."""
+    rows = sorted(_rows("council_terms.csv"), key=lambda r: (r["iso3"], r["term_start"]))
+    terms = names = 0
+    for previous, row in zip([None, *rows], rows, strict=False):
+        same_seat = previous is not None and previous["iso3"] == row["iso3"]
+        renamed = same_seat and previous["name"] != row["name"]
+        continues = (
+            same_seat
+            and previous["term_end"]
+            and dt.date.fromisoformat(previous["term_end"]) + dt.timedelta(days=1)
+            == dt.date.fromisoformat(row["term_start"])
+        )
+        terms += not (continues and renamed)
+        names += not same_seat or renamed
+    return terms, names
+
+
 def _expected_first_report() -> str:
     """The report of a first load, counted from the seed files themselves."""
     terms = _rows("council_terms.csv")
+    term_count, name_count = _terms_and_names()
     drafts = json.loads((SEED_DIR / "drafts.json").read_text(encoding="utf-8"))
     votes = _rows("recorded_vote_records.csv")
     measures = _rows("dprk_sector_measures.csv")
@@ -42,6 +62,7 @@ def _expected_first_report() -> str:
         "draft versions": sum(len(d["versions"]) for d in drafts),
         "drafts": len(drafts) + sum(1 for v in votes if v["draft_symbol"]),
         "measures": len(measures),
+        "member names": name_count,
         "members": len({t["iso3"] for t in terms}),
         "positions": sum(len(d["positions"]) for d in drafts),
         "provisions": sum(len(d["provisions"]) for d in drafts),
@@ -50,7 +71,7 @@ def _expected_first_report() -> str:
         "resolutions": len(_rows("dprk_resolutions.csv")),
         "sectors": len({m["sector_slug"] for m in measures}),
         "sponsorships": sum(len(d["penholders"]) + len(d["sponsors"]) for d in drafts),
-        "terms": len(terms),
+        "terms": term_count,
     }
     return "Created " + ", ".join(f"{n} {kind}" for kind, n in sorted(created.items()))
 
@@ -63,7 +84,8 @@ def test_the_load_seed_command_prints_what_it_created_then_that_nothing_changed(
     call_command("load_seed", stdout=second)
 
     assert first.getvalue() == _expected_first_report() + "\n"
-    assert "81 terms" in first.getvalue() and "12 recorded votes" in first.getvalue()
+    assert "387 terms" in first.getvalue() and "12 recorded votes" in first.getvalue()
+    assert "138 members" in first.getvalue()
     assert second.getvalue() == "Seed already loaded: nothing changed.\n"
 
 
@@ -85,7 +107,7 @@ class TestTheLoadedSeed:
         }
         assert after == before
 
-    def test_the_2019_dprk_draft_would_lift_three_bans_and_ease_two(self, dprk_2019):
+    def test_the_2019_dprk_draft_would_lift_three_bans_and_ease_three(self, dprk_2019):
         provisions = {(p.sector.slug, p.action) for p in dprk_2019.provisions.all()}
 
         assert dprk_2019.symbol is None
@@ -96,7 +118,26 @@ class TestTheLoadedSeed:
             ("textiles", "lift"),
             ("overseas-workers", "ease"),
             ("infrastructure-projects", "ease"),
+            ("machinery-imports", "ease"),
         }
+        for provision in dprk_2019.provisions.all():
+            assert "\nSource: " in provision.note, provision  # each with its source
+        rail = dprk_2019.provisions.get(sector__slug="infrastructure-projects")
+        assert "inter-Korean rail and road" in rail.note
+        machinery = dprk_2019.provisions.get(sector__slug="machinery-imports")
+        assert "bulldozers" in machinery.note and "CBS News" in machinery.note
+
+    def test_the_measures_carry_the_corrected_facts(self, seeded):
+        def detail(sector: str, resolution: int) -> str:
+            return Measure.objects.get(sector__slug=sector, resolution__number=resolution).detail
+
+        assert "small arms" in detail("arms", 2270) and "catch-all" in detail("arms", 2270)
+        assert "luxury watches" in detail("luxury-goods", 2270)
+        assert "porcelain" in detail("luxury-goods", 2321)
+        assert "only called upon" in detail("financial-services", 2094)
+        assert detail("financial-services", 2270).startswith("mandatory")
+        assert "Rajin-Khasan" in detail("joint-ventures", 2375)
+        assert "aircraft" in detail("machinery-imports", 2397)
 
     def test_russia_and_china_hold_the_pen_of_the_2019_draft(self, dprk_2019):
         sponsorships = {(s.member.code, s.penholder) for s in dprk_2019.sponsorships.all()}

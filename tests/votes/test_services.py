@@ -376,13 +376,13 @@ def test_it_lists_every_problem_with_the_ballots_at_once(seeded):
 
 
 def test_it_refuses_a_vote_on_a_day_whose_council_is_not_fully_known(seeded):
-    day = dt.date(2012, 6, 1)
+    day = dt.date(2028, 6, 1)
 
     errors = _refused_vote(voted_on=day, ballots=_ballots(day))
 
     assert errors == {
         "voted_on": [
-            "The Council on 2012-06-01 is known for 10 of 15 seats: add the missing terms first."
+            "The Council on 2028-06-01 is known for 10 of 15 seats: add the missing terms first."
         ]
     }
 

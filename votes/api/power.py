@@ -54,7 +54,7 @@ class PowerIndices(generics.GenericAPIView):
             rule = composition.rule(charter.Matter(matter))
         except DjangoValidationError as error:
             raise serializers.ValidationError({"on": error.messages}) from None
-        names = {m.code: m.name for m in composition.members}
+        names = composition.names
         members = [
             {
                 "member": i.member,

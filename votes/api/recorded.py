@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -19,9 +19,10 @@ from api.filters import StrictFilterSet
 from api.renderers import CSV_FORMAT, CSVRenderer
 from api.serializers import StrictSerializer
 from members.api import MemberCodeField
+from members.codes import SeatDirectory
 from resolutions.models import Draft
 from votes.api.tally import RESULTS
-from votes.models import RecordedVote, Vote
+from votes.models import Ballot, RecordedVote, Vote, VoteKind
 from votes.services import recorded_vote_create
 
 
@@ -34,9 +35,17 @@ class CountsSerializer(serializers.Serializer):
 
 class BallotSerializer(serializers.Serializer):
     member = serializers.CharField(source="member.code")
-    name = serializers.CharField(source="member.name")
+    name = serializers.SerializerMethodField(help_text="The member's name on the day of the vote.")
     permanent = serializers.BooleanField(source="member.permanent")
     vote = serializers.ChoiceField(choices=Vote.choices)
+
+    def get_name(self, ballot: Ballot) -> str:
+        return ballot.member.name_on(ballot.recorded_vote.voted_on)
+
+
+class VetoSerializer(serializers.Serializer):
+    member = serializers.CharField(source="code")
+    name = serializers.CharField()
 
 
 class RecordedVoteSerializer(serializers.ModelSerializer):
@@ -44,22 +53,34 @@ class RecordedVoteSerializer(serializers.ModelSerializer):
     counts = serializers.SerializerMethodField()
     outcome = serializers.SerializerMethodField()
     vetoed_by = serializers.SerializerMethodField()
+    vetoed_by_names = serializers.SerializerMethodField()
+    meeting_record_url = serializers.CharField(
+        help_text="The meeting record in the UN's Official Document System ('' without one)."
+    )
+    ballots = serializers.SerializerMethodField()
 
     class Meta:
         model = RecordedVote
         fields = [
             "id",
+            "kind",
             "draft",
+            "draft_symbol",
             "resolution_number",
             "voted_on",
             "matter",
             "meeting_record",
+            "meeting_record_url",
             "subject",
             "recorded_outcome",
             "outcome",
             "vetoed_by",
+            "vetoed_by_names",
             "counts",
+            "ballots",
+            "note",
             "source",
+            "source_url",
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -73,19 +94,40 @@ class RecordedVoteSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_vetoed_by(self, vote: RecordedVote) -> list[str]:
-        return vote.vetoed_by.split(",") if vote.vetoed_by else []
+        return sorted(m.code for m in vote.vetoed_by.all())
 
-    @extend_schema_field(CountsSerializer)
-    def get_counts(self, vote: RecordedVote) -> dict[str, int]:
-        cast = Counter(b.vote for b in vote.ballots.all())  # prefetched by votes_for_api()
-        return {v: cast[v] for v in Vote.values}
+    @extend_schema_field(VetoSerializer(many=True))
+    def get_vetoed_by_names(self, vote: RecordedVote) -> list[dict[str, str]]:
+        members = sorted(vote.vetoed_by.all(), key=lambda m: m.code)
+        return [{"member": m.code, "name": m.name_on(vote.voted_on)} for m in members]
+
+    @extend_schema_field(CountsSerializer(allow_null=True))
+    def get_counts(self, vote: RecordedVote) -> dict[str, int | None] | None:
+        if vote.kind == VoteKind.BALLOTS:
+            cast = Counter(b.vote for b in vote.ballots.all())  # prefetched by for_api()
+            return {v: cast[v] for v in Vote.values}
+        if not vote.counts_known:
+            return None  # "adopted unanimously", "without vote": the record gives no numbers
+        return {
+            "yes": vote.yes,
+            "no": vote.no,
+            "abstain": vote.abstain,
+            "not_participating": vote.not_participating,
+        }
+
+    @extend_schema_field(BallotSerializer(many=True, allow_null=True))
+    def get_ballots(self, vote: RecordedVote) -> list[Any] | None:
+        if vote.kind != VoteKind.BALLOTS:
+            return None  # the record has no per-member ballots
+        ballots = sorted(vote.ballots.all(), key=lambda b: (not b.member.permanent, b.member.code))
+        for ballot in ballots:
+            ballot.recorded_vote = vote  # the prefetched vote: its day names the members
+        return list(BallotSerializer(ballots, many=True).data)
 
 
 class RecordedVoteDetailSerializer(RecordedVoteSerializer):
-    ballots = BallotSerializer(many=True, read_only=True)
-
     class Meta(RecordedVoteSerializer.Meta):
-        fields = [*RecordedVoteSerializer.Meta.fields, "ballots"]
+        pass
 
 
 class RecordedVoteInputSerializer(StrictSerializer):
@@ -102,7 +144,8 @@ class RecordedVoteInputSerializer(StrictSerializer):
     meeting_record = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=40
     )
-    subject = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    subject = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     source = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     ballots = KeyedDictField(
         key=MemberCodeField(),
@@ -114,14 +157,41 @@ class RecordedVoteInputSerializer(StrictSerializer):
 class VoteFilter(StrictFilterSet):
     voted_after = django_filters.DateFilter(field_name="voted_on", lookup_expr="gte")
     voted_before = django_filters.DateFilter(field_name="voted_on", lookup_expr="lte")
+    year_from = django_filters.NumberFilter(
+        field_name="voted_on",
+        lookup_expr="year__gte",
+        help_text="From this year on, e.g. 1946.",
+        min_value=1,
+        max_value=9999,
+        decimal_places=0,
+    )
+    year_to = django_filters.NumberFilter(
+        field_name="voted_on",
+        lookup_expr="year__lte",
+        help_text="Up to this year, included.",
+        min_value=1,
+        max_value=9999,
+        decimal_places=0,
+    )
     outcome = django_filters.ChoiceFilter(
         choices=[(r, r) for r in RESULTS], help_text="The engine's outcome."
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=VoteKind.choices, help_text="ballots, counts_only or without_vote."
     )
     member = django_filters.CharFilter(
         method="filter_member", help_text="ISO3 code of a member that cast a ballot."
     )
     member_vote = django_filters.ChoiceFilter(
         choices=Vote.choices, method="filter_member_vote", help_text="With member: how it voted."
+    )
+    vetoed_by = django_filters.CharFilter(
+        method="filter_vetoed_by",
+        help_text="Code of a permanent member that vetoed (RUS also finds the USSR's vetoes).",
+    )
+    q = django_filters.CharFilter(
+        method="filter_text",
+        help_text="Words in the subject, symbols, meeting record or note.",
     )
     draft = django_filters.CharFilter(method="filter_draft", help_text="Draft slug or symbol.")
 
@@ -142,15 +212,24 @@ class VoteFilter(StrictFilterSet):
             return queryset.filter(ballots__vote=value).distinct()
         return queryset  # applied together with member
 
+    def filter_vetoed_by(self, queryset: QuerySet[RecordedVote], name: str, value: str) -> Any:
+        member = SeatDirectory().resolve(value, value)
+        if member is None:
+            raise serializers.ValidationError({"vetoed_by": [f"Unknown member {value!r}."]})
+        return queryset.filter(vetoes__member=member).distinct()
+
+    def filter_text(self, queryset: QuerySet[RecordedVote], name: str, value: str) -> Any:
+        return queryset.filter(pk__in=RecordedVote.objects.search(value).values("pk"))
+
     def filter_draft(self, queryset: QuerySet[RecordedVote], name: str, value: str) -> Any:
         text = value.strip()
         if "/" in text:
-            return queryset.filter(draft__symbol__iexact=text)
+            return queryset.filter(Q(draft__symbol__iexact=text) | Q(draft_symbol__iexact=text))
         return queryset.filter(draft__slug=text.lower())
 
 
 def votes_for_api() -> QuerySet[RecordedVote]:
-    return RecordedVote.objects.select_related("draft").prefetch_related("ballots__member")
+    return RecordedVote.objects.for_api()
 
 
 @extend_schema(parameters=[CSV_FORMAT])

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise command_error(error) from None
         indices = charter.power_indices(rule)
-        names = {m.code: m.name for m in composition.members}
+        names = composition.names
         if options["json"]:
             self.stdout.write(
                 as_json(

@@ -90,7 +90,7 @@ class Command(BaseCommand):
             for code in _codes(options[vote.value]):
                 if code not in seated:
                     member = Member.objects.filter(code=code).first()
-                    who = member.name if member else f"{code} (an unknown code)"
+                    who = member.name_on(day) if member else f"{code} (an unknown code)"
                     raise CommandError(f"{who} is not on the Security Council on {day}.")
                 if code in ballots:
                     raise CommandError(f"{code} is given two votes.")
