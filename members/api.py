@@ -82,6 +82,7 @@ class CouncilOnDay(generics.GenericAPIView):
     serializer_class = CouncilSerializer
 
     @extend_schema(
+        operation_id="council_on_day",
         summary="The members seated on a day",
         parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="Default: today.")],
     )

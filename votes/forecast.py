@@ -2,10 +2,8 @@
 are refreshed and stored, and what the engine is given for a draft.
 
 - :func:`read_votes` reads a file of recorded votes with per-member ballots, one
-  :class:`charter.VoteRecord` per vote, streaming. It knows the layout of the shared
-  ``sc_ballots`` file (``seed/history/``) and of ``seed/recorded_votes.csv``, told apart by
-  their header. (The importer of recorded votes reads more layouts; this is the one function
-  to point at its layout detection.)
+  :class:`charter.VoteRecord` per vote, streaming, through the importer's reader: every
+  layout with ballots that ``import_votes`` reads.
 - :func:`database_votes` reads the recorded votes in the database the same way.
 - :func:`prior_set_refresh` estimates the priors from both (a vote in both counts once) and
   stores them as a :class:`~votes.models.PriorSet` when they changed. The Celery task
@@ -17,15 +15,15 @@ are refreshed and stored, and what the engine is given for a draft.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,9 +31,13 @@ from django.db import transaction
 from django.db.models import Count, Max, Prefetch
 
 import charter
+from members.codes import SeatDirectory
 from members.models import Member
 from resolutions.models import Draft, Provision
-from votes.models import Ballot, PriorSet, RecordedVote
+from votes.models import Ballot, PriorSet, RecordedVote, VoteKind
+
+if TYPE_CHECKING:
+    from votes.importers import SourceBallot, SourceVote
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +57,21 @@ OUTCOMES = {
     "failed": charter.Result.FAILED,
 }
 
-SC_BALLOTS_COLUMNS = {"draft_symbol", "resolution", "voted_on", "outcome", "agenda", "iso3"}
-SC_BALLOTS_COLUMNS |= {"permanent", "vote", "note"}
-RECORDED_VOTES_COLUMNS = {"draft_symbol", "resolution", "voted_on", "matter", "subject", "iso3"}
-RECORDED_VOTES_COLUMNS |= {"vote"}
-
 
 class VoteFileError(ValueError):
     """A file of recorded votes that cannot be read; the message names the file, the line and
     the problem."""
 
 
+_RESOLUTION = re.compile(r"^(?:S/RES/)?(\d+)")
+
+
 def vote_key(resolution: int | str | None, symbol: str | None, voted_on: dt.date) -> str:
     """One key per vote, the same from a file and from the database: ``S/RES/2371@2017-08-05``
-    for a resolution, else ``S/2017/172@2017-02-28`` for a draft's symbol."""
-    name = f"S/RES/{resolution}" if resolution else (symbol or "").strip()
+    for a resolution, else ``S/2017/172@2017-02-28`` for a draft's symbol. A resolution may be
+    given as its number or its symbol (``S/RES/511(1982)``)."""
+    number = _RESOLUTION.match(str(resolution).replace(" ", "")) if resolution else None
+    name = f"S/RES/{number.group(1)}" if number else (symbol or "").strip()
     return f"{name}@{voted_on.isoformat()}"
 
 
@@ -80,122 +82,109 @@ def _day(path: Path, line: int, text: str) -> dt.date:
         raise VoteFileError(f"{path.name}, line {line}: {text!r} is not a date") from None
 
 
-@dataclass
-class _Pending:
-    key: str
-    voted_on: dt.date
-    topic: str
-    matter: charter.Matter
-    outcome: charter.Result | None
-    ballots: list[charter.BallotRecord]
-
-    def record(self) -> charter.VoteRecord:
-        return charter.VoteRecord(
-            key=self.key,
-            voted_on=self.voted_on,
-            ballots=tuple(self.ballots),
-            topic=self.topic,
-            matter=self.matter,
-            outcome=self.outcome,
-        )
-
-
 def read_votes(
     path: str | Path, permanent: Callable[[str], bool] | None = None
 ) -> Iterator[charter.VoteRecord]:
-    """The recorded votes of a CSV file, one per vote, read row by row (a vote's rows must be
-    together, as in both layouts).
+    """The recorded votes with ballots of a CSV file, one :class:`charter.VoteRecord` per vote,
+    streamed. The file is read by the importer's reader (:func:`votes.importers.read_votes`),
+    so every layout ``import_votes`` reads with ballots is read here too: the UN Digital
+    Library's voting CSV, the shared ``sc_ballots`` file and ``seed/recorded_votes.csv``.
 
-    Layouts, told apart by the header:
-
-    - the shared ballots file (``draft_symbol, resolution, voted_on, meeting_record, outcome,
-      agenda, iso3, member, permanent, vote, source, note``): a ``note`` that says the vote
-      was procedural makes it a procedural matter;
-    - ``seed/recorded_votes.csv`` (``draft_symbol, resolution, voted_on, matter, subject, iso3,
-      vote, source``), which does not say who is permanent: ``permanent(code)`` does (default:
+    - Members are keyed by their seat's code; the UN Digital Library's codes of the time
+      (``SUN`` for the USSR) are mapped to their seat through the members in the database.
+    - A member's permanence is the file's where it says it, else ``permanent(code)`` (default:
       the members marked permanent in the database).
+    - The outcome is the file's where it says it (a UN Digital Library row with a resolution
+      was adopted), else the engine reads it from the ballots. Decisions without ballots
+      (adopted without a vote) are left out.
 
-    Ballots are Y, N, A or X (not participating). Errors name the file, the line and the
-    problem.
+    Errors name the file, the line and the problem.
     """
+    from votes import importers  # the importer reads the files; it imports this module's users
+
     path = Path(path)
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or ())
-        if columns >= SC_BALLOTS_COLUMNS:
-            layout = "sc_ballots"
-        elif columns >= RECORDED_VOTES_COLUMNS:
-            layout = "recorded_votes"
-            if permanent is None:
-                codes = set(Member.objects.filter(permanent=True).values_list("code", flat=True))
-                permanent = codes.__contains__
-        else:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            layout, votes = importers.read_votes(handle)
+        except importers.ImportError_ as error:
+            raise VoteFileError(f"{path.name}: not a layout of recorded ballots: {error}") from None
+        if layout == "outcomes":
             raise VoteFileError(
-                f"{path.name}: not a layout of recorded ballots; expected the columns "
-                f"{', '.join(sorted(SC_BALLOTS_COLUMNS))} or "
-                f"{', '.join(sorted(RECORDED_VOTES_COLUMNS))}"
+                f"{path.name}: not a layout of recorded ballots: the outcomes table has counts, "
+                "not ballots"
             )
-        pending: _Pending | None = None
+        seats = _SeatCodes(path, layout, permanent)
         seen: set[str] = set()
-        group: tuple[str, ...] = ()
-        for line, row in enumerate(reader, start=2):
-            voted_on = _day(path, line, row["voted_on"])
-            identity = (row["draft_symbol"], row["resolution"], row["voted_on"])
-            if layout == "sc_ballots":
-                identity += (row.get("meeting_record", ""),)
-            if pending is None or identity != group:
-                if pending is not None:
-                    yield pending.record()
-                key = vote_key(row["resolution"], row["draft_symbol"], voted_on)
-                if key in seen:
-                    raise VoteFileError(
-                        f"{path.name}, line {line}: the rows of {key} are not together"
-                    )
-                seen.add(key)
-                group = identity
-                pending = _start(path, line, layout, row, key, voted_on)
-            code = row["iso3"].strip().upper()
-            letter = row["vote"].strip().upper()
-            if letter not in VOTE_LETTERS:
+        for vote in votes:
+            if not vote.ballots:
+                continue
+            voted_on = _day(path, vote.line, vote.voted_on_text)
+            key = vote_key(vote.resolution_text, vote.draft_symbol, voted_on)
+            if key in seen:
                 raise VoteFileError(
-                    f"{path.name}, line {line}: {row['vote']!r} is not a vote (Y, N, A or X)"
+                    f"{path.name}, line {vote.line}: the rows of {key} are not together"
                 )
-            is_permanent = (
-                row["permanent"].strip().lower() == "true"
-                if layout == "sc_ballots"
-                else bool(permanent and permanent(code))
+            seen.add(key)
+            yield charter.VoteRecord(
+                key=key,
+                voted_on=voted_on,
+                ballots=tuple(seats.ballot(b) for b in vote.ballots),
+                topic=charter.topic_of(vote.subject),
+                matter=_matter(path, vote),
+                outcome=_outcome(path, vote),
             )
-            pending.ballots.append(charter.BallotRecord(code, is_permanent, VOTE_LETTERS[letter]))
-        if pending is not None:
-            yield pending.record()
 
 
-def _start(
-    path: Path, line: int, layout: str, row: dict[str, str], key: str, voted_on: dt.date
-) -> _Pending:
-    if layout == "sc_ballots":
-        outcome_text = row["outcome"].strip()
-        if outcome_text not in OUTCOMES:
+class _SeatCodes:
+    """A file's member codes as the engine keys them, with their permanence."""
+
+    def __init__(self, path: Path, layout: str, permanent: Callable[[str], bool] | None) -> None:
+        self.path = path
+        self.layout = layout
+        self._permanent = permanent
+        self._directory: SeatDirectory | None = None
+
+    def ballot(self, ballot: SourceBallot) -> charter.BallotRecord:
+        letter = ballot.letter.strip().upper() or ("X" if self.layout == "undl" else "")
+        if letter not in VOTE_LETTERS:
             raise VoteFileError(
-                f"{path.name}, line {line}: {outcome_text!r} is not an outcome "
-                "(adopted, vetoed, not_adopted)"
+                f"{self.path.name}, line {ballot.line}: {ballot.letter!r} is not a vote "
+                "(Y, N, A or X)"
             )
-        procedural = "procedural" in row.get("note", "").lower()
-        return _Pending(
-            key,
-            voted_on,
-            charter.topic_of(row["agenda"]),
-            charter.Matter.PROCEDURAL if procedural else charter.Matter.SUBSTANTIVE,
-            OUTCOMES[outcome_text],
-            [],
-        )
+        code = ballot.code.strip().upper()
+        if self.layout == "undl":
+            if self._directory is None:
+                self._directory = SeatDirectory()
+            seat = self._directory.resolve(code, ballot.label)
+            code = seat.code if seat else code
+        is_permanent = ballot.permanent
+        if is_permanent is None:
+            if self._permanent is None:
+                codes = set(Member.objects.filter(permanent=True).values_list("code", flat=True))
+                self._permanent = codes.__contains__
+            is_permanent = self._permanent(code)
+        return charter.BallotRecord(code, is_permanent, VOTE_LETTERS[letter])
+
+
+def _matter(path: Path, vote: SourceVote) -> charter.Matter:
     try:
-        matter = charter.Matter(row["matter"].strip() or "substantive")
+        return charter.Matter(vote.matter or "substantive")
     except ValueError:
         raise VoteFileError(
-            f"{path.name}, line {line}: {row['matter']!r} is not a matter"
+            f"{path.name}, line {vote.line}: {vote.matter!r} is not a matter"
         ) from None
-    return _Pending(key, voted_on, charter.topic_of(row["subject"]), matter, None, [])
+
+
+def _outcome(path: Path, vote: SourceVote) -> charter.Result | None:
+    text = vote.recorded_outcome_text.strip()
+    if not text:
+        return None
+    if text not in OUTCOMES:
+        raise VoteFileError(
+            f"{path.name}, line {vote.line}: {text!r} is not an outcome "
+            "(adopted, vetoed, not_adopted)"
+        )
+    return OUTCOMES[text]
 
 
 def draft_topic(draft: Draft | None, subject: str = "") -> str:
@@ -219,9 +208,13 @@ def draft_direction(provisions: list[Provision]) -> charter.Direction | None:
 
 
 def database_votes() -> Iterator[charter.VoteRecord]:
-    """The recorded votes in the database with their ballots, as the engine reads them."""
+    """The recorded votes in the database with their ballots, as the engine reads them.
+    Counts-only records (most decisions before 1994) tell nothing of who voted how and are
+    left out."""
     votes = (
-        RecordedVote.objects.select_related("draft__regime")
+        RecordedVote.objects.filter(kind=VoteKind.BALLOTS, ballots__isnull=False)
+        .distinct()
+        .select_related("draft__regime")
         .prefetch_related(
             Prefetch("ballots", queryset=Ballot.objects.select_related("member")),
             "draft__provisions",
@@ -232,7 +225,11 @@ def database_votes() -> Iterator[charter.VoteRecord]:
         draft = vote.draft
         outcome = vote.recorded_outcome or vote.outcome
         yield charter.VoteRecord(
-            key=vote_key(vote.resolution_number, draft.symbol if draft else None, vote.voted_on),
+            key=vote_key(
+                vote.resolution_number,
+                draft.symbol if draft else vote.draft_symbol,
+                vote.voted_on,
+            ),
             voted_on=vote.voted_on,
             ballots=tuple(
                 charter.BallotRecord(b.member.code, b.member.permanent, charter.Vote(b.vote))

@@ -31,6 +31,7 @@ from django.db.models import Q
 from members.codes import SeatDirectory
 from members.models import CouncilCalendar, Member, council_seats
 from resolutions.models import Draft
+from votes.forecast import priors_refresh_enqueue
 from votes.models import Ballot, Outcome, RecordedVote, Veto, Vote, VoteKind
 from votes.services import (
     CheckedVote,
@@ -141,6 +142,8 @@ class SourceBallot:
     code: str
     label: str
     letter: str
+    permanent: bool | None = None
+    """What the file says of the seat's permanence, where it says it."""
 
 
 @dataclass
@@ -235,10 +238,20 @@ def read_votes(handle: IO[str]) -> tuple[str, Iterator[SourceVote]]:
 
 
 def _ballots_of(
-    group: list[tuple[int, dict[str, str]]], code: str, label: str, vote: str
+    group: list[tuple[int, dict[str, str]]],
+    code: str,
+    label: str,
+    vote: str,
+    permanent: str | None = None,
 ) -> list[SourceBallot]:
+    def flag(row: dict[str, str]) -> bool | None:
+        text = _clean(row.get(permanent)).lower() if permanent else ""
+        return {"true": True, "false": False}.get(text)
+
     return [
-        SourceBallot(line, _clean(row.get(code)), _clean(row.get(label)), _clean(row.get(vote)))
+        SourceBallot(
+            line, _clean(row.get(code)), _clean(row.get(label)), _clean(row.get(vote)), flag(row)
+        )
         for line, row in group
     ]
 
@@ -266,7 +279,9 @@ def _read_undl(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[SourceVot
             line=line,
             voted_on_text=_clean(first.get("date")),
             kind=VoteKind.WITHOUT_VOTE if without else VoteKind.BALLOTS,
-            ballots=[] if without else _ballots_of(group, "ms_code", "ms_name", "ms_vote"),
+            ballots=[]
+            if without
+            else _ballots_of(group, "ms_code", "ms_name", "ms_vote", "permanent_member"),
             counts=counts,
             draft_symbol=_clean(first.get("draft")),
             resolution_text=resolution,
@@ -296,7 +311,7 @@ def _read_ballots(rows: Iterator[tuple[int, dict[str, str]]]) -> Iterator[Source
         yield SourceVote(
             line=line,
             voted_on_text=_clean(first.get("voted_on")),
-            ballots=_ballots_of(group, "iso3", "member", "vote"),
+            ballots=_ballots_of(group, "iso3", "member", "vote", "permanent"),
             draft_symbol=_clean(first.get("draft_symbol")),
             resolution_text=_clean(first.get("resolution")),
             matter=Draft.Matter.PROCEDURAL if _procedural(note) else Draft.Matter.SUBSTANTIVE,
@@ -478,6 +493,10 @@ class VoteImporter:
             keep = not self.dry_run and (self.skip_invalid or not self.report.problems)
             if not keep:
                 transaction.set_rollback(True)
+            elif self.report.created or self.report.ballots_added:
+                # New ballots change what the members' records say: re-estimate the priors
+                # (and through them the projections) once the import has committed.
+                transaction.on_commit(priors_refresh_enqueue)
             self.report.written = keep
         return self.report
 

@@ -82,7 +82,7 @@ def votes_page(params: QueryDict) -> VotesList:
     )
     form.is_valid()
     given = form.cleaned_data
-    votes = RecordedVote.objects.select_related("draft")
+    votes = RecordedVote.objects.select_related("draft").prefetch_related("vetoed_by")
     if text := (given.get("q") or "").strip():
         votes = votes.filter(
             Q(subject__icontains=text)

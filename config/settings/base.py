@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": ["adopted", "vetoed", "failed"],
         "StanceEnum": "votes.models.Stance",
         "VoteEnum": "votes.models.Vote",
+        "VoteKindEnum": "votes.models.VoteKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

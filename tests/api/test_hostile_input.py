@@ -82,6 +82,18 @@ QUERIES: list[tuple[str, str, dict[str, str], str]] = [
     ("draft-tally", "drafts/dprk-relief-2019/tally/", {"format": NUL}, "format"),
     ("draft-projection", "drafts/dprk-relief-2019/projection/", {"format": NUL}, "format"),
     ("vote", "votes/1/", {"format": NUL}, "format"),
+    ("member", "members/USA/", {"format": NUL}, "format"),
+    *[
+        (route, path, {name: value}, name)
+        for route, path in (
+            ("stats-vetoes", "stats/vetoes/"),
+            ("stats-outcomes", "stats/outcomes/"),
+        )
+        for name in ("year_from", "year_to")
+        for value in [*NOT_ASCII_DIGITS, NUL, "1_946", " 1946", "+1946"]
+    ],
+    ("stats-vetoes", "stats/vetoes/", {"by": NUL}, "by"),
+    ("stats-outcomes", "stats/outcomes/", {"by": NUL}, "by"),
 ]
 
 # (route name, method, path template with {key}) for every path that names an object
@@ -93,6 +105,7 @@ KEYED: list[tuple[str, str, str]] = [
     ("draft-positions", "post", "drafts/{key}/positions/"),
     ("draft-scenarios", "post", "drafts/{key}/scenarios/"),
     ("vote", "get", "votes/{key}/"),
+    ("member", "get", "members/{key}/"),
     ("not-found", "get", "{key}/"),
 ]
 BAD_KEYS = [NUL, *NOT_ASCII_DIGITS, "٣٣", "9" * 30, "9" * 5000]

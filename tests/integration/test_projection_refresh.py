@@ -75,7 +75,7 @@ def test_a_worker_refreshes_the_projections_a_term_edit_concerns(celery_worker, 
 
     # Belgium's seat in 2019 was in fact someone else's (a correction, in one transaction).
     with transaction.atomic():
-        term = Term.objects.get(member__code="BEL")
+        term = Term.objects.get(member__code="BEL", start=dt.date(2019, 1, 1))
         term.start = dt.date(2020, 1, 1)
         term.full_clean()
         term.save()

@@ -115,3 +115,9 @@ def test_the_forecast_meets_its_targets_on_the_shared_file(
     for item in report.model.reliability:
         if item.n >= 30:
             assert item.gap is not None and item.gap <= 0.05, item
+
+
+def test_it_reads_the_un_digital_librarys_voting_csv(seeded: None) -> None:
+    sample = Path(settings.BASE_DIR) / "seed" / "history" / "undl_sc_voting_sample.csv"
+    text = run(str(sample), "--reveal", "0")
+    assert "Back-test on undl_sc_voting_sample.csv: 41 votes, 1950-01-17 to 2025-09-12" in text

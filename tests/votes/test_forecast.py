@@ -95,6 +95,30 @@ def test_it_reads_the_seeds_recorded_votes_with_permanence_from_the_database(see
     assert {v.key for v in forecast.database_votes()} == {v.key for v in votes}
 
 
+def test_it_reads_the_un_digital_librarys_layout_with_the_seats_of_the_time(seeded: None) -> None:
+    sample = Path(settings.BASE_DIR) / "seed" / "history" / "undl_sc_voting_sample.csv"
+    votes = {v.key: v for v in forecast.read_votes(sample)}
+
+    # 42 decisions in the sample; resolution 1999 (2011) was adopted without a vote: no ballots.
+    assert len(votes) == 41
+    assert "S/RES/1999@2011-07-13" not in votes
+    korea = votes["S/RES/79@1950-01-17"]
+    assert len(korea.ballots) == 11
+    assert korea.adopted
+    # The file's SUN is the seat the Russian Federation holds today.
+    assert {b.member for b in korea.ballots if b.permanent} == {"CHN", "FRA", "GBR", "RUS", "USA"}
+    # The USSR stayed away from the Council in 1950; so did Yugoslavia on that vote.
+    absent = {b.member for b in korea.ballots if b.vote is charter.Vote.NOT_PARTICIPATING}
+    assert absent == {"RUS", "YUG"}
+    assert all(len([b for b in v.ballots if b.permanent]) == 5 for v in votes.values())
+
+
+def test_the_outcomes_table_is_not_a_file_of_ballots(tmp_path: Path) -> None:
+    outcomes = Path(settings.BASE_DIR) / "seed" / "history" / "unsc_outcomes_1946_2022.csv"
+    with pytest.raises(forecast.VoteFileError, match="counts, not ballots"):
+        list(forecast.read_votes(outcomes))
+
+
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
@@ -127,6 +151,26 @@ def test_database_votes_carry_topic_direction_and_outcome(seeded: None) -> None:
     assert veto.topic == "dprk"
     assert veto.outcome is charter.Result.VETOED
     assert len(veto.ballots) == 15
+
+
+def test_counts_only_decisions_add_nothing_to_the_votes_with_ballots(
+    seeded: None, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from votes.importers import import_file
+
+    before = sorted(v.key for v in forecast.database_votes())
+    outcomes = Path(settings.BASE_DIR) / "seed" / "history" / "unsc_outcomes_1946_2022.csv"
+    lines = outcomes.read_text(encoding="utf-8").splitlines()
+    part = tmp_path / "outcomes-1946.csv"
+    part.write_text("\n".join(lines[:41]) + "\n", encoding="utf-8")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = import_file(part, expect=["outcomes"])
+
+    assert report.written and report.created == 40
+    # An import that wrote something re-estimates the priors once it has committed.
+    assert forecast.priors_refresh_enqueue in callbacks
+    assert sorted(v.key for v in forecast.database_votes()) == before
 
 
 # --- stored priors and their refresh -----------------------------------------------------------

@@ -3,10 +3,13 @@ stance marks, from ``web.numbers`` and ``web.seats``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from members.models import Member
 from web import numbers
 from web.seats import STANCE_GLYPH, stance_label
 
@@ -51,6 +54,6 @@ def get(mapping: dict[str, object], key: str) -> object:
 
 
 @register.filter
-def codes(value: str) -> str:
-    """Comma-separated member codes as read: "CHN,RUS" -> "CHN, RUS"."""
-    return ", ".join(code for code in value.split(",") if code)
+def codes(members: Iterable[Member]) -> str:
+    """The members' codes: "CHN, RUS"."""
+    return ", ".join(member.code for member in members)
