@@ -49,6 +49,15 @@ SEED_MODELS = [
     "votes.RecordedVote",
     "votes.Ballot",
     "votes.Veto",
+    # The audit trail of the seed's rows (each created once: the baseline of its history).
+    "members.HistoricalMember",
+    "members.HistoricalMemberName",
+    "members.HistoricalTerm",
+    "resolutions.HistoricalDraft",
+    "resolutions.HistoricalSector",
+    "votes.HistoricalPosition",
+    "votes.HistoricalRecordedVote",
+    "votes.HistoricalBallot",
 ]
 
 
@@ -109,11 +118,13 @@ def redis_server() -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Each test starts with an empty cache: nothing a previous test left there (a refresh's
-    "already sent" mark, a cached tally, a rate-limit count) decides what this one sees."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: nothing a previous test left there (a refresh's
+    "already sent" mark, a cached tally in Redis or in the process, a rate-limit count) decides
+    what this one sees."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all(initialized_only=False):
+        each.clear()
     yield
 
 

@@ -5,12 +5,16 @@ read answers a miss, a write stores nothing and ``add`` answers False (nothing w
 each within the short timeouts of the settings, and at once while the breaker of
 ``api.redis_guard`` is open. ``incr`` is left as it is: a caller that counts must know that
 the count failed (``api.throttling`` counts with its own atomic script).
+
+``body`` reads a response body through the process's own memory first, then the shared cache.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
@@ -91,3 +95,19 @@ class ResilientRedisCache(RedisCache):
         return guarded(
             "cache clear", lambda: super(ResilientRedisCache, self).clear(), lambda: False
         )
+
+
+def body(key: str, build: Callable[[], Any], *, timeout: int = 3600) -> Any:
+    """The body stored under ``key``, from this process's memory (the ``local`` cache), else
+    the shared cache, else ``build()`` (then stored in both). Only for keys that name the state
+    the body was computed from (an ETag): a body under such a key never changes, so a copy kept
+    in one process is as good as the shared one, and a hit costs no Redis round trip."""
+    local = caches["local"]
+    found = local.get(key)
+    if found is None:
+        found = cache.get(key)
+        if found is None:
+            found = build()
+            cache.set(key, found, timeout=timeout)
+        local.set(key, found, timeout=timeout)
+    return found

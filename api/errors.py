@@ -35,6 +35,10 @@ ERROR_CODES: dict[str, str] = {
     "stale_version": "Someone changed it since you read it (409): reload and try again.",
     "older_than_current": "The position is older than the member's current one, so it cannot "
     "supersede it (409); send it without supersedes to keep it as history.",
+    "precondition_failed": "The If-Match ETag is not the resource's current one: someone "
+    "changed it since you read it (412). GET it again, then send the change with its ETag.",
+    "precondition_required": "The update needs an If-Match header with the ETag of the "
+    "resource as you read it (428).",
     "parse_error": "The body is not valid JSON.",
     "too_deep": "The JSON body is nested deeper than the limit.",
     "not_found": "No such object or endpoint (404).",
@@ -65,6 +69,18 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The resource changed since you read it."
     default_code = "stale_version"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it: GET it again and resend."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "Send If-Match with the ETag of the resource as you read it."
+    default_code = "precondition_required"
 
 
 def _flatten(detail: Any, field: str | None = None) -> list[dict[str, str]]:

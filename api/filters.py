@@ -1,6 +1,6 @@
 """Filters shared by the list endpoints, as strict as the rest of the input: a filter given
-with an empty value, an ordering the list does not offer, a date not written YYYY-MM-DD or a
-search with a NUL character is a 400 naming the parameter."""
+with an empty value, an ordering the list does not offer, a date not written YYYY-MM-DD (or
+before 1946-01-17) or a search with a NUL character is a 400 naming the parameter."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rest_framework import filters, serializers
 from rest_framework.request import Request
 
 from api.params import EMPTY
-from api.values import iso_date, quoted
+from api.values import council_date, quoted
 
 
 class NullsLastOrderingFilter(filters.OrderingFilter):
@@ -82,8 +82,9 @@ class SearchFilter(filters.SearchFilter):
 
 
 class IsoDateField(forms.DateField):
-    """A date filter's value, read as every date of the API is (``api.values.iso_date``):
-    Django's form field would also take '12/30/2019' and a year in other digits."""
+    """A date filter's value, read as every date of a query string is
+    (``api.values.council_date``: YYYY-MM-DD, from 1946-01-17 on): Django's form field would
+    also take '12/30/2019' and a year in other digits."""
 
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
@@ -91,9 +92,13 @@ class IsoDateField(forms.DateField):
         if isinstance(value, dt.date):
             return value
         try:
-            return iso_date(str(value))
+            return council_date(str(value))
         except ValueError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
+            # A parameter, not the message itself: django-filter formats it with ``%``, and
+            # the message quotes the value given, which may hold a '%'.
+            raise forms.ValidationError(
+                "%(message)s", code="invalid", params={"message": str(error)}
+            ) from None
 
 
 class StrictFilterSet(django_filters.FilterSet):

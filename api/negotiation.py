@@ -1,5 +1,6 @@
 """Content negotiation that answers a wrong ``?format=`` with a 400 naming the parameter,
-instead of DRF's bare 404."""
+instead of DRF's bare 404; a method the endpoint does not have is a 405 whatever the format
+(DRF negotiates before it looks for the method)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ class Negotiation(DefaultContentNegotiation):
     def select_renderer(
         self, request: Request, renderers: list[Any], format_suffix: str | None = None
     ) -> Any:
+        view = (request.parser_context or {}).get("view")
+        method = (request.method or "").lower()
+        if view is not None and (method not in view.http_method_names or not hasattr(view, method)):
+            return renderers[0], renderers[0].media_type
         name = self.settings.URL_FORMAT_OVERRIDE
         if name and name in request.query_params and not format_suffix:
             value = request.query_params.get(name, "")

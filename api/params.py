@@ -9,7 +9,7 @@ import datetime as dt
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from api.values import iso_date, quoted, whole_number
+from api.values import council_date, quoted, whole_number
 
 EMPTY = "Give a value or leave the parameter out."
 
@@ -47,13 +47,13 @@ def choice_param(request: Request, name: str, choices: list[str], *, default: st
 
 
 def date_param(request: Request, name: str) -> dt.date | None:
-    """The day the parameter names (YYYY-MM-DD); None when absent; a 400 naming it when it is
-    not a date."""
+    """The day the parameter names (YYYY-MM-DD, from 1946-01-17 on: there is no Council to ask
+    about before); None when absent; a 400 naming it when it is not such a date."""
     text = query_value(request, name)
     if text is None:
         return None
     try:
-        return iso_date(text)
+        return council_date(text)
     except ValueError as error:
         raise serializers.ValidationError({name: [str(error)]}) from None
 

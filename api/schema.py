@@ -1,6 +1,7 @@
 """OpenAPI post-processing: every operation documents the errors it can really return, in the
-one error shape of ``api/errors.py``, and every request body is closed (the strict input
-serializers of ``api/serializers.py`` refuse fields they do not know)."""
+one error shape of ``api/errors.py``; every request body is closed (the strict input
+serializers of ``api/serializers.py`` refuse fields they do not know); and every date in a query
+string states the lower bound the server holds it to (``api.values.council_date``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from api.errors import ERROR_CODES
+from api.values import COUNCIL_DATE_PATTERN, FIRST_MEETING
 
 _CODES = "; ".join(f"`{code}`: {meaning}" for code, meaning in ERROR_CODES.items())
 
@@ -48,6 +50,9 @@ ERRORS = {
     "403": "Signed in without the role needed, or a session write without a CSRF token.",
     "404": "No such object.",
     "409": "Conflict: another editor recorded a newer position first (code stale_version).",
+    "412": "The If-Match ETag is stale: someone changed it since you read it "
+    "(code precondition_failed). GET it again and resend.",
+    "428": "No If-Match header, while the server requires one (code precondition_required).",
     "429": "Rate limit exceeded; the Retry-After header says when to try again.",
 }
 
@@ -98,6 +103,24 @@ def _close_request_bodies(result: dict[str, Any], schemas: dict[str, Any]) -> No
         pending.extend(_refs(component))
 
 
+COUNCIL_DATE_NOTE = (
+    f"YYYY-MM-DD, from {FIRST_MEETING.isoformat()} (the Security Council's first meeting) on; "
+    "an earlier day is a 400."
+)
+
+
+def _bound_query_dates(operation: dict[str, Any]) -> None:
+    """A query-string date is read by ``council_date``: say so with a pattern (JSON Schema has
+    no minimum for a string) and in words."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") != "query" or schema.get("format") != "date":
+            continue
+        schema["pattern"] = COUNCIL_DATE_PATTERN
+        described = parameter.get("description", "").strip()
+        parameter["description"] = f"{described} {COUNCIL_DATE_NOTE}".strip()
+
+
 def add_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
@@ -106,11 +129,14 @@ def add_error_responses(
     _close_request_bodies(result, schemas)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            _bound_query_dates(operation)
             responses = operation.setdefault("responses", {})
             # 404 also on lists: a page past the end, or a path the API does not have.
             codes = ["400", "401", "403", "404", "429"]
             if method == "post" and path.endswith("/positions/"):
                 codes.append("409")
+            if method in {"patch", "put"}:
+                codes += ["412", "428"]
             for code in codes:
                 responses.setdefault(code, _error(code))
             if method == "get" and path.endswith(CONDITIONAL):

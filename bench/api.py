@@ -43,10 +43,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import PG, bench_db, bench_redis
+
 ROOT = Path(__file__).resolve().parents[1]
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-DB_NAME = "unsc_bench"
-REDIS_URL = "redis://127.0.0.1:6379/3"
+DB_NAME = bench_db()
+REDIS_URL = bench_redis(3)
 STOP = threading.Event()  # set on the way out, so client threads stop sending
 TALLY_TARGET = 0.8  # the tally should serve at least 0.8 of the baseline's throughput
 SEED_DRAFT_TITLE = "Draft resolution easing sanctions on the DPRK (Russian Federation and China)"

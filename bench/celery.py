@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redis
 from harness import (
     app_environment,
+    bench_db,
+    bench_redis,
     manage,
     process,
     redis_cleanup,
@@ -37,8 +39,8 @@ from harness import (
     worker_args,
 )
 
-DB = "unsc_bench_celery"
-REDIS_URL = "redis://127.0.0.1:6379/4"
+DB = bench_db("celery")
+REDIS_URL = bench_redis(4)
 
 DRAFT_IDS = """
 import json

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redis
 from harness import (
     app_environment,
+    bench_db,
     free_port,
     gunicorn_args,
     manage,
@@ -39,7 +40,7 @@ from harness import (
     wait_until_ready,
 )
 
-DB = "unsc_bench_faults"
+DB = bench_db("faults")
 SLUG = """
 from resolutions.models import Draft
 print(Draft.objects.get(symbol=None, regime__slug="dprk-1718").slug)

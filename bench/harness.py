@@ -21,6 +21,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "unsc_bench")
+"""Scratch databases are named from this (``unsc_bench``, ``unsc_bench_scale``, ...): set
+``BENCH_DB_PREFIX`` to run beside another checkout's benchmarks on one PostgreSQL."""
+
+
+def bench_db(suffix: str = "") -> str:
+    return f"{DB_PREFIX}_{suffix}" if suffix else DB_PREFIX
+
+
+def bench_redis(default_db: int) -> str:
+    """The Redis URL a benchmark uses: its own database number, unless ``BENCH_REDIS_DB``
+    names another."""
+    return f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', default_db)}"
 
 
 def pg_admin(sql: str, dbname: str = "postgres") -> list[tuple[object, ...]]:

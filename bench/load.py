@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
     app_environment,
+    bench_db,
+    bench_redis,
     children,
     free_port,
     gunicorn_args,
@@ -44,8 +46,8 @@ from harness import (
     worker_args,
 )
 
-DB = "unsc_bench_load"
-REDIS_URL = "redis://127.0.0.1:6379/4"
+DB = bench_db("load")
+REDIS_URL = bench_redis(4)
 STANCES = ["yes", "leaning_yes", "undecided", "leaning_no", "no", "abstain"]
 
 SETUP = """

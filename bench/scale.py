@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/scale.py           # make bench-scale
 
-It creates the database ``unsc_bench_scale``, migrates it and loads the seed, and imports the
-Council's whole history if the project has the command for it (``import_history``; until it
-does, the run says so and goes on with the seed). Then, under the production settings, in one
-process (Django's test client, no network, the cache cleared before each request so every
-request does its full work):
+It creates the database ``unsc_bench_scale`` (``BENCH_DB_PREFIX`` + ``_scale``), migrates it,
+loads the seed and imports the Council's whole history (``load_history``: the 1994-2025
+ballots, the UN Digital Library sample and the 1946-2022 outcomes). Then, under the production
+settings, in one process (Django's test client, no network, the caches cleared before each
+request so every request does its full work):
 
 1. it generates drafts, each with a position for every member of its Council, up to 100
    drafts, and times each URL below (median of ``--repeat`` requests) and counts its queries;
@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import ROOT, app_environment, manage, scratch_database
+from harness import ROOT, app_environment, bench_db, manage, scratch_database
 
-DB = "unsc_bench_scale"
+DB = bench_db("scale")
 # Site pages to time with the API, e.g. "/drafts/{slug}/" once the site serves drafts.
 PAGES: list[str] = []
 API = [
@@ -39,7 +39,7 @@ API = [
 
 MEASURE = r"""
 import datetime as dt, json, random, statistics, time
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -73,7 +73,8 @@ for template in URLS:
     url = template.format(slug=target.slug)
     times, queries = [], None
     for i in range(REPEAT + 2):
-        cache.clear()
+        for each in caches.all():
+            each.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
@@ -105,15 +106,8 @@ def main() -> int:
         env = app_environment(DB, "", CONN_MAX_AGE="60")
         manage(env, "migrate", "--noinput")
         manage(env, "load_seed")
-        commands = manage(env, "help", "--commands")
-        if "import_history" in commands.split():
-            manage(env, "import_history")
-            print("history imported (import_history)")
-        else:
-            print(
-                "SKIPPED: the whole history: this branch has no import_history command yet; "
-                "the seed's history only"
-            )
+        manage(env, "load_history", "--no-progress")
+        print("history imported (load_history)", flush=True)
         small = measure(env, args.small, args.repeat)
         print(f"small: {small['drafts']} drafts, {small['positions']} positions", flush=True)
         large = measure(env, args.large, args.repeat)

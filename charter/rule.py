@@ -24,6 +24,9 @@ plain lists and dicts; the alias says Sequence and Mapping only so that a ``list
 CHARTER_IN_FORCE = date(1945, 10, 24)
 """The Charter entered into force on this day; no Council existed before it."""
 
+FIRST_MEETING = date(1946, 1, 17)
+"""The Security Council first met on this day: no Council sat, voted or was composed before."""
+
 ENLARGED_COUNCIL_FIRST_SAT = date(1966, 1, 1)
 """First day of the 15-member Council (see :func:`charter_size_and_quota`)."""
 

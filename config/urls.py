@@ -36,6 +36,7 @@ api_v1 = [
     path("sectors/", resolutions_api.SectorList.as_view(), name="sectors"),
     path("drafts/", drafts.DraftList.as_view(), name="drafts"),
     path("drafts/<str:key>/", drafts.DraftDetail.as_view(), name="draft"),
+    path("drafts/<str:key>/history/", drafts.DraftHistory.as_view(), name="draft-history"),
     path("drafts/<str:key>/tally/", tally.DraftTally.as_view(), name="draft-tally"),
     path(
         "drafts/<str:key>/projection/",
@@ -48,6 +49,12 @@ api_v1 = [
     path("votes/<int:pk>/", recorded.RecordedVoteDetail.as_view(), name="vote"),
     path("power-indices/", power.PowerIndices.as_view(), name="power-indices"),
     path("members/<str:code>/", members.MemberDetail.as_view(), name="member"),
+    path("members/<str:code>/history/", members_api.MemberHistory.as_view(), name="member-history"),
+    path(
+        "members/<str:code>/terms/<int:pk>/",
+        members_api.TermDetail.as_view(),
+        name="member-term",
+    ),
     path("stats/vetoes/", stats.VetoStats.as_view(), name="stats-vetoes"),
     path("stats/outcomes/", stats.OutcomeStats.as_view(), name="stats-outcomes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

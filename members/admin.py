@@ -1,12 +1,19 @@
+"""The admin of the Council's members, their names over time and their terms. Every form and
+inline row carries its version (``core.optimistic``); the history of each is under "History"."""
+
+from __future__ import annotations
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from core.optimistic import OptimisticLockForm
+from core.editing import LockedAdmin, LockedTabularInline
 from members.models import Member, MemberName, Term, validate_terms
 
 
-class TermInlineFormSet(forms.BaseInlineFormSet):
+class TermInlineFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
     """Checks the terms on the page together: new terms of a new member, terms that overlap
     each other, seats taken by several new terms at once."""
 
@@ -26,30 +33,31 @@ class TermInlineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(error.messages) from None
 
 
-class TermInline(admin.TabularInline):
+class TermInline(LockedTabularInline):
     model = Term
     formset = TermInlineFormSet
     extra = 0
-    fields = ["start", "end", "source"]
+    fields = ["start", "end", "source", "loaded_version"]
 
 
-class MemberNameInline(admin.TabularInline):
+class MemberNameInline(LockedTabularInline):
     """The names a member held over time, with the code of the time (SUN for the USSR)."""
 
     model = MemberName
     extra = 0
-    fields = ["name", "code", "start", "end", "source"]
+    fields = ["name", "code", "start", "end", "source", "loaded_version"]
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(LockedAdmin):
     list_display = ["name", "code", "permanent", "name_list", "term_list"]
     list_filter = ["permanent"]
     search_fields = ["name", "code", "names__name"]
     inlines = [MemberNameInline, TermInline]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).prefetch_related("terms", "names")
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
+        queryset: QuerySet[Member] = super().get_queryset(request)
+        return queryset.prefetch_related("terms", "names")
 
     @admin.display(description="Names over time")
     def name_list(self, obj: Member) -> str:
@@ -61,8 +69,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
-    form = OptimisticLockForm
+class TermAdmin(LockedAdmin):
     list_display = ["member", "start", "end", "source"]
     list_filter = ["member__permanent", "start"]
     search_fields = ["member__name", "member__code", "source"]

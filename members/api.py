@@ -1,10 +1,12 @@
-"""REST endpoints for the Council's membership."""
+"""REST endpoints for the Council's membership: who sits on a day, a member's terms (read and
+updated with ``If-Match``) and its history."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,10 +16,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.conditional import IF_MATCH, check_if_match, version_etag
+from api.fields import StrictDateField
+from api.history import HistoryEntrySerializer, HistorySource, history_entries
 from api.params import date_param
+from api.serializers import StrictSerializer
 from api.values import quoted
 from members.codes import SeatDirectory
 from members.models import Composition, Member, MemberName, Term, iso3_validator
+from members.services import term_update
 
 
 def day_param(request: Request, name: str = "on") -> dt.date:
@@ -147,3 +154,98 @@ def member_or_404(code: str) -> Member:
         .prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("start")))
         .get(pk=member.pk)
     )
+
+
+def term_etag(term: Term) -> str:
+    """The ETag of a term's version: every save changes it."""
+    return version_etag("term", term.pk, term.updated_at)
+
+
+class TermDetailSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    member = serializers.CharField(source="member.code", read_only=True)
+
+    class Meta:
+        model = Term
+        fields = ["id", "member", "start", "end", "source", "updated_at"]
+
+
+class TermUpdateSerializer(StrictSerializer):
+    """A term's dates and source (``PATCH``); the rules are ``Term.clean``'s, as in the admin:
+    no overlap, no seat beyond the Charter's, an end date for an elected member only."""
+
+    output_serializer = TermDetailSerializer
+
+    start = StrictDateField()
+    end = StrictDateField(allow_null=True)
+    # A field named like DRF's Field.source; the serializer's metaclass takes it off the class.
+    source = serializers.CharField(allow_blank=True, max_length=5000)  # type: ignore[assignment]
+
+
+def term_or_404(code: str, pk: int) -> Term:
+    member = member_or_404(code)
+    term = Term.objects.select_related("member").filter(member=member, pk=pk).first()
+    if term is None:
+        raise NotFound(f"{member} has no term {pk}.")
+    return term
+
+
+class TermDetail(generics.GenericAPIView):  # type: ignore[type-arg]
+    """One term of a member; its ETag names its version, for ``If-Match`` on ``PATCH``."""
+
+    serializer_class = TermDetailSerializer
+
+    @extend_schema(summary="A member's term")
+    def get(self, request: Request, code: str, pk: int) -> Response:
+        term = term_or_404(code, pk)
+        response = Response(TermDetailSerializer(term).data)
+        response["ETag"] = term_etag(term)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @extend_schema(
+        summary="Move a term's dates or change its source (editors)",
+        request=TermUpdateSerializer,
+        responses=TermDetailSerializer,
+        parameters=[IF_MATCH],
+    )
+    def patch(self, request: Request, code: str, pk: int) -> Response:
+        """One transaction: the term is locked, its ETag compared with ``If-Match``, the
+        Council's rules checked; the projections of the days it covered and covers are then
+        stale and refreshed."""
+        term = term_or_404(code, pk)
+        serializer = TermUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            locked = Term.objects.select_for_update().get(pk=term.pk)
+            check_if_match(request, term_etag(locked))
+            saved = term_update(term=locked, changes=dict(serializer.validated_data))
+        response = Response(TermDetailSerializer(saved).data)
+        response["ETag"] = term_etag(saved)
+        return response
+
+
+class MemberHistory(generics.GenericAPIView):  # type: ignore[type-arg]
+    serializer_class = HistoryEntrySerializer
+
+    @extend_schema(
+        summary="Who changed the member, its names and its terms, when, and what (newest first)",
+        responses=HistoryEntrySerializer(many=True),
+    )
+    def get(self, request: Request, code: str) -> Response:
+        member = member_or_404(code)
+        entries = history_entries(
+            [
+                HistorySource("member", Member.history.filter(id=member.pk), lambda r: r.name),
+                HistorySource(
+                    "name", MemberName.history.filter(member_id=member.pk), lambda r: r.name
+                ),
+                HistorySource(
+                    "term",
+                    Term.history.filter(member_id=member.pk),
+                    lambda r: f"{r.start.isoformat()}–{r.end.isoformat() if r.end else '…'}",
+                ),
+            ]
+        )
+        page = self.paginate_queryset(entries)
+        data = HistoryEntrySerializer(page if page is not None else entries, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)

@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 import charter
 
 CHARTER_IN_FORCE = dt.date(1945, 10, 24)
-FIRST_MEETING = dt.date(1946, 1, 17)
+FIRST_MEETING = charter.rule.FIRST_MEETING
 """The Security Council first met on this day: compositions, tallies and power start here."""
 
 iso3_validator = RegexValidator(
@@ -74,8 +76,10 @@ class Member(models.Model):
     permanent = models.BooleanField(
         default=False, help_text="One of the five permanent members (Charter, Article 23)."
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +89,10 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The member's page on the analysts' site."""
+        return reverse("member", kwargs={"code": self.code})
 
     def is_seated_on(self, day: dt.date) -> bool:
         return self.terms.covering(day).exists()
@@ -127,6 +135,9 @@ class MemberName(models.Model):
         null=True, blank=True, help_text="Last day it is recorded; empty: still in use."
     )
     source = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["member__name", "start"]
@@ -160,6 +171,7 @@ class Term(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TermQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start", "member__name"]

@@ -12,7 +12,10 @@ from django.db.models import Prefetch, QuerySet
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 
+from api.fields import StrictDateField
 from api.filters import StrictFilterSet
+from api.serializers import StrictSerializer
+from members.api import MemberCodeField
 from resolutions.models import (
     Draft,
     DraftVersion,
@@ -167,3 +170,21 @@ def drafts_with_sponsors() -> QuerySet[Draft]:
     return Draft.objects.select_related("regime").prefetch_related(
         Prefetch("sponsorships", queryset=Sponsorship.objects.select_related("member"))
     )
+
+
+class SponsorInputSerializer(StrictSerializer):
+    code = MemberCodeField()
+    penholder = serializers.BooleanField(default=False)
+
+
+class DraftUpdateSerializer(StrictSerializer):
+    """The fields of a draft an editor changes through the API (``PATCH``); any other field is
+    refused (400 naming it). ``sponsors`` replaces the whole list. The rules are the model's,
+    checked by ``resolutions.services.draft_update`` as for the admin."""
+
+    status = serializers.ChoiceField(choices=Draft.Status.choices)
+    title = serializers.CharField(max_length=300)
+    circulated_on = StrictDateField(allow_null=True)
+    vote_on = StrictDateField(allow_null=True)
+    notes = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20000)
+    sponsors = SponsorInputSerializer(many=True)

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from members.models import Member
 
@@ -34,6 +35,8 @@ class SanctionsRegime(models.Model):
     committee = models.CharField(max_length=300)
     established_on = models.DateField()
     source = models.CharField(max_length=300, blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["resolution"]
@@ -55,6 +58,8 @@ class Resolution(models.Model):
     vote_text = models.CharField(max_length=20, blank=True, help_text="Yes-no-abstain, e.g. 15-0-0")
     source = models.CharField(max_length=300, blank=True)
 
+    updated_at = models.DateTimeField(auto_now=True)
+
     class Meta:
         ordering = ["number"]
 
@@ -72,6 +77,10 @@ class Sector(models.Model):
         null=True, blank=True, help_text="Estimated annual export value in US dollars, if known."
     )
     export_value_source = models.CharField(max_length=300, blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -102,6 +111,8 @@ class Measure(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     detail = models.TextField()
     source = models.CharField(max_length=300, blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["sector__name", "resolution__number"]
@@ -278,6 +289,8 @@ class Draft(models.Model):
 
     objects = DraftQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-circulated_on", "-id"]
         constraints = [
@@ -316,7 +329,8 @@ class Draft(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
-        return reverse("api:draft", kwargs={"key": self.slug})
+        """The draft's page on the analysts' site (the admin's "View on site")."""
+        return reverse("draft", kwargs={"key": self.slug})
 
     def _derived_slug(self) -> str:
         """A numbered draft is named by its symbol (``s-2019-961``). An unnumbered one keeps
@@ -363,6 +377,8 @@ class Sponsorship(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="sponsorships")
     penholder = models.BooleanField(default=False)
 
+    updated_at = models.DateTimeField(auto_now=True)
+
     class Meta:
         ordering = ["-penholder", "member__name"]
         constraints = [
@@ -384,6 +400,8 @@ class DraftVersion(models.Model):
     source = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["draft", "number"]
@@ -409,6 +427,8 @@ class Provision(models.Model):
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="provisions")
     action = models.CharField(max_length=10, choices=Action.choices)
     note = models.TextField(blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["draft", "sector__name"]

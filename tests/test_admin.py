@@ -177,17 +177,18 @@ def test_the_draft_page_shows_the_current_position_of_each_of_the_15_members(
     for name in ["United States", "Russian Federation", "Côte d'Ivoire", "South Africa"]:
         assert name in names
     assert "Older report, entered late" not in content
-    assert "Record a position" in content
+    assert "Enter positions" in content
+    assert "Record the vote" in content
 
 
 def test_searching_the_drafts_finds_the_dprk_drafts(seeded, admin_client):
     page = admin_client.get(reverse("admin:resolutions_draft_changelist"), {"q": "DPRK"})
 
     titles = [row[1] for row in _result_rows(page.content.decode())]
+    # Long titles are cut short so the columns after them stay on screen.
     assert sorted(titles) == [
         "S/2022/431: DPRK non-proliferation (sanctions)",
-        "Unnumbered draft: Draft resolution easing sanctions on the DPRK (Russian Federation "
-        "and China)",
+        "Unnumbered draft: Draft resolution easing sanctions on the …",
     ]
 
 

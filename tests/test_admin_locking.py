@@ -1,6 +1,7 @@
 """Two editors open the same draft in the admin; the second save must not overwrite the
 first one's change."""
 
+import html
 import re
 
 from resolutions.models import Draft
@@ -34,6 +35,13 @@ def test_a_stale_admin_form_is_refused_instead_of_overwriting(admin_client, seed
     refused = post(second, "Syria: cross-border access (edited by the second editor)")
 
     assert refused.status_code == 200
-    assert "was changed by someone else after you opened it" in refused.content.decode()
+    page = html.unescape(refused.content.decode())
+    errors = re.findall(r'<ul class="errorlist[^"]*">(.*?)</ul>', page, re.S)
+    assert any("This draft was changed" in e for e in errors), errors
+    assert "This draft was changed by admin after you opened it" in page
+    assert (
+        "title: Syria: humanitarian cross-border access → Syria: cross-border access (edited "
+        "by the first editor)" in page
+    )
     draft.refresh_from_db()
     assert draft.title == "Syria: cross-border access (edited by the first editor)"

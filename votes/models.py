@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 import charter
 from members.models import Member, Term
@@ -123,10 +124,18 @@ class Position(AppendOnlyModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["draft", "member__name", "-as_of", "-created_at"]
-        indexes = [models.Index(fields=["draft", "member", "-as_of", "-created_at"])]
+        indexes = [
+            models.Index(fields=["draft", "member", "-as_of", "-created_at"]),
+            # A draft's latest position (``MAX(id)``, ``MAX(created_at)``), read by every tally
+            # and projection: without these PostgreSQL walks the primary key backwards from the
+            # newest position of any draft, every position for an early draft.
+            models.Index(fields=["draft", "id"], name="position_draft_latest_id"),
+            models.Index(fields=["draft", "created_at"], name="position_draft_latest_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(confidence__gte=0) & Q(confidence__lte=1),
@@ -248,6 +257,7 @@ class RecordedVote(AppendOnlyModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RecordedVoteQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-voted_on", "-id"]
@@ -338,6 +348,8 @@ class Ballot(AppendOnlyModel):
     )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="ballots")
     vote = models.CharField(max_length=20, choices=Vote.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recorded_vote", "-member__permanent", "member__name"]

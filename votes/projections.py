@@ -141,8 +141,12 @@ class DraftReading:
         self.rule = self.composition.rule(charter.Matter(draft.matter))
         positions = {}
         left_out = []
+        latest: dt.date | None = None
         current = Position.objects.filter(draft=draft).current().select_related("member")
         for position in current.order_by("-member__permanent", "member__name"):
+            # A member's current position is its latest by as-of date, so the latest of these
+            # is the latest of all the draft's positions.
+            latest = position.as_of if latest is None else max(latest, position.as_of)
             code = position.member.code
             if code in self.rule.members:
                 positions[code] = position.as_engine_input()
@@ -164,6 +168,8 @@ class DraftReading:
                 raise ValidationError({"overrides": str(error)}) from None
         self.positions: dict[str, charter.PositionInput] = positions
         self.not_counted: tuple[NotCounted, ...] = tuple(left_out)
+        self.last_as_of: dt.date | None = latest
+        """The latest as-of date of any of the draft's positions (None without one)."""
 
     @property
     def council_on(self) -> dt.date:

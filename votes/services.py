@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 import charter
 from members.models import Composition, Member
@@ -442,15 +443,26 @@ def recorded_vote_create(
         source_url=source_url,
     )
     checked = vote_check(record, list(composition.members), (composition.seats, composition.quota))
+    if resolution_number is not None and checked.outcome != Outcome.ADOPTED:
+        raise ValidationError(
+            {
+                "resolution_number": f"The ballots give {checked.outcome}: only an adopted "
+                "draft becomes a resolution, so leave the number out."
+            }
+        )
     recorded = recorded_vote_unsaved(checked, entered_by)
     recorded.full_clean()
     recorded.save()
     if draft is not None:
         _draft_record_vote(draft, voted_on, charter.Result(checked.outcome), resolution_number)
     seated = {m.code: m for m in composition.members}
-    Ballot.objects.bulk_create(
-        Ballot(recorded_vote=recorded, member=seated[code], vote=vote)
-        for code, vote in sorted((record.ballots or {}).items())
+    bulk_create_with_history(
+        [
+            Ballot(recorded_vote=recorded, member=seated[code], vote=vote)
+            for code, vote in sorted((record.ballots or {}).items())
+        ],
+        Ballot,
+        default_user=entered_by,
     )
     Veto.objects.bulk_create(
         Veto(recorded_vote=recorded, member=seated[code]) for code in checked.vetoed_by

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_structlog",
+    "simple_history",
     "members",
     "resolutions",
     "votes",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made each change, for the audit trail (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A request id bound to every log line of the request (and to the tasks it sends).
     "django_structlog.middlewares.RequestMiddleware",
@@ -164,6 +167,14 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+# Each process keeps the tally and projection bodies it served last in front of the shared
+# cache (``api.cache.body``): their keys name the state they were computed from, so a copy is
+# never out of date, and a hit saves a Redis round trip on every read.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "bodies",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -214,6 +225,10 @@ WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", d
 
 # The REST API (api/): tokens for REST clients, sessions (with CSRF) for browsers.
 API_PUBLIC_READ = env.bool("API_PUBLIC_READ", default=False)
+# PATCH of a draft or a term must send If-Match with the ETag it read (else 428).
+API_REQUIRE_IF_MATCH = env.bool("API_REQUIRE_IF_MATCH", default=True)
+# History is read in the admin, never reverted there: a revert would skip a save's checks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 API_RATE_ANON = env.str("API_RATE_ANON", default="120/minute")
 API_RATE_USER = env.str("API_RATE_USER", default="1200/minute")
 # How many reverse proxies stand in front of the app. 0: the client's address is the TCP peer's,

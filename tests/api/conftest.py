@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -22,9 +22,11 @@ SEED_TITLE_2019 = "Draft resolution easing sanctions on the DPRK (Russian Federa
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def _user(username: str, role: str | None = None, *, superuser: bool = False) -> Any:
@@ -126,12 +128,16 @@ def draft_2019(seeded: None, seed_today: dt.date) -> Any:
 @pytest.fixture
 def row_counts() -> Callable[[], dict[str, int]]:
     """Row counts of everything a write could touch: compare before and after."""
+    from members.models import Term
+    from resolutions.models import Draft
     from votes.models import Ballot, Position, Projection, RecordedVote
+
+    histories = [Draft.history.model, Term.history.model, Position.history.model]
 
     def snapshot() -> dict[str, int]:
         return {
             model.__name__: model.objects.count()
-            for model in (Position, Projection, RecordedVote, Ballot)
+            for model in (Position, Projection, RecordedVote, Ballot, *histories)
         }
 
     return snapshot

@@ -51,6 +51,13 @@ def _bad_token(clients: dict[str, APIClient]) -> Any:
     return client.get(API + "drafts/")
 
 
+DRAFT = API + "drafts/dprk-relief-2019/"
+
+
+def _patch(clients: dict[str, APIClient], **headers: str) -> Any:
+    return clients["editor"].patch(DRAFT, {"notes": "Checked."}, format="json", **headers)
+
+
 # code -> (status, field named or None, how a client meets it)
 MEETS: dict[str, tuple[int, str | None, Callable[..., Any]]] = {
     "not_seated": (400, "member", lambda c: _post(c["editor"], {"member": "JPN"})),
@@ -59,6 +66,8 @@ MEETS: dict[str, tuple[int, str | None, Callable[..., Any]]] = {
     "read_only_field": (400, "entered_by", lambda c: _post(c["editor"], {"entered_by": "me"})),
     "stale_version": (409, "supersedes", _stale),
     "older_than_current": (409, "as_of", _older),
+    "precondition_failed": (412, None, lambda c: _patch(c, HTTP_IF_MATCH='"draft-1-1"')),
+    "precondition_required": (428, None, _patch),
     "invalid": (400, "stance", lambda c: _post(c["editor"], {"stance": "maybe"})),
     "required": (400, "source", lambda c: _post(c["editor"], {"source": None})),
     "parse_error": (

@@ -94,11 +94,24 @@ QUERIES: list[tuple[str, str, dict[str, str], str]] = [
     ],
     ("stats-vetoes", "stats/vetoes/", {"by": NUL}, "by"),
     ("stats-outcomes", "stats/outcomes/", {"by": NUL}, "by"),
+    *[
+        (route, path, {name: value}, name)
+        for route, path in (
+            ("draft-history", "drafts/dprk-relief-2019/history/"),
+            ("member-history", "members/USA/history/"),
+        )
+        for name in ("page", "page_size")
+        for value in NOT_WHOLE_NUMBERS
+    ],
+    ("draft-history", "drafts/dprk-relief-2019/history/", {"format": NUL}, "format"),
+    ("member-history", "members/USA/history/", {"format": NUL}, "format"),
 ]
 
 # (route name, method, path template with {key}) for every path that names an object
 KEYED: list[tuple[str, str, str]] = [
     ("draft", "get", "drafts/{key}/"),
+    ("draft", "patch", "drafts/{key}/"),
+    ("draft-history", "get", "drafts/{key}/history/"),
     ("draft-tally", "get", "drafts/{key}/tally/"),
     ("draft-projection", "get", "drafts/{key}/projection/"),
     ("draft-positions", "get", "drafts/{key}/positions/"),
@@ -106,6 +119,11 @@ KEYED: list[tuple[str, str, str]] = [
     ("draft-scenarios", "post", "drafts/{key}/scenarios/"),
     ("vote", "get", "votes/{key}/"),
     ("member", "get", "members/{key}/"),
+    ("member-history", "get", "members/{key}/history/"),
+    ("member-term", "get", "members/{key}/terms/1/"),
+    ("member-term", "patch", "members/{key}/terms/1/"),
+    ("member-term", "get", "members/USA/terms/{key}/"),
+    ("member-term", "patch", "members/USA/terms/{key}/"),
     ("not-found", "get", "{key}/"),
 ]
 BAD_KEYS = [NUL, *NOT_ASCII_DIGITS, "٣٣", "9" * 30, "9" * 5000]

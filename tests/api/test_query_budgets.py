@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -65,7 +65,8 @@ def regime(db: None) -> SanctionsRegime:
 def _count(client: APIClient, url: str) -> int:
     """Queries of one GET, measured after a warming GET, with the cache cleared."""
     assert client.get(url).status_code == 200
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, response.content[:500]
@@ -76,7 +77,8 @@ def _same_at_large(
     client: APIClient, url: str, small: int, django_assert_num_queries: Callable[..., Any]
 ) -> Any:
     assert client.get(url).status_code == 200  # warm, as at the small size
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     with django_assert_num_queries(small):
         response = client.get(url)
     assert response.status_code == 200

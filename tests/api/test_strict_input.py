@@ -29,12 +29,29 @@ WRITES = {
     ("post", "/api/v1/drafts/{key}/positions/"): GOOD_POSITION,
     ("post", "/api/v1/drafts/{key}/scenarios/"): GOOD_SCENARIO,
     ("post", "/api/v1/votes/"): GOOD_VOTE,
+    ("patch", "/api/v1/drafts/{key}/"): {"notes": "Checked against the S/PV record."},
+    ("patch", "/api/v1/members/{code}/terms/{id}/"): {"source": "S/PV.8000"},
 }
 """A valid body for every write operation of the API."""
 
 
 def _url(template: str, draft: Any) -> str:
-    return template.replace("{key}", draft.slug)
+    term = Term.objects.filter(member__code="BEL").order_by("-start").first()
+    assert term is not None
+    return (
+        template.replace("{key}", draft.slug).replace("{code}", "BEL").replace("{id}", str(term.pk))
+    )
+
+
+def _send(client: APIClient, method: str, path: str, draft: Any, body: Any) -> Any:
+    """The write as a client sends it: an update carries the ETag it has just read."""
+    url = _url(path, draft)
+    headers = {}
+    if method == "patch":
+        read = client.get(url)
+        assert read.status_code == 200, read.content
+        headers["HTTP_IF_MATCH"] = read["ETag"]
+    return getattr(client, method)(url, body, format="json", **headers)
 
 
 def test_every_write_operation_of_the_schema_is_probed(analyst_client: APIClient):
@@ -58,14 +75,12 @@ def test_every_write_refuses_an_unknown_field_naming_it(
 ):
     before = row_counts()
     body = {**WRITES[method, path], "colour": "blue"}
-    response = getattr(editor_client, method)(_url(path, draft_2019), body, format="json")
+    response = _send(editor_client, method, path, draft_2019, body)
     error = assert_error(response, 400, "colour", "Unknown field", "unknown_field")
     assert error["code"] == "unknown_field"
     assert row_counts() == before
     # The same body without the stray field is accepted: the field alone was at fault.
-    response = getattr(editor_client, method)(
-        _url(path, draft_2019), WRITES[method, path], format="json"
-    )
+    response = _send(editor_client, method, path, draft_2019, WRITES[method, path])
     assert response.status_code in (200, 201), response.content
 
 

@@ -18,8 +18,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from resolutions.models import Draft
 from tests.factories import DraftFactory, MemberFactory, TermFactory
 from votes.models import Position
+from votes.projections import draft_tally
 from votes.services import position_record
 
 pytestmark = pytest.mark.integration
@@ -136,3 +138,42 @@ def test_twenty_older_positions_without_supersedes_are_kept_as_history(scene: di
     assert all(body["counted"] is False for _, body in answers)
     assert len(_rows(scene)) == EDITORS + 1
     assert _current(scene) == scene["seen"]
+
+
+def test_fifteen_clients_posting_on_one_draft_at_once_lose_nothing(postgres: None, monkeypatch):
+    """Each of fifteen clients, on its own thread and connection, posts one member's position
+    on the same draft at the same moment: fifteen rows (and fifteen history rows) and a tally
+    that counts every one of them."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+    permanent = [TermFactory(member=MemberFactory(permanent=True)).member for _ in range(5)]
+    elected = [
+        TermFactory(
+            member=MemberFactory(), start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31)
+        ).member
+        for _ in range(10)
+    ]
+    draft = DraftFactory(circulated_on=dt.date(2026, 11, 1))
+    editor = get_user_model().objects.create_user("fifteen-editors")
+    editor.groups.add(Group.objects.get_or_create(name="editor")[0])
+    scene = {"draft": draft, "token": Token.objects.create(user=editor).key}
+    stances = ["yes"] * 9 + ["no"] * 3 + ["abstain"] * 3  # the permanent members: yes
+    payloads = [
+        {
+            "member": member.code,
+            "stance": stance,
+            "confidence": 1,
+            "as_of": "2026-12-01",
+            "source": f"Statement of {member.name}",
+        }
+        for member, stance in zip([*permanent, *elected], stances, strict=True)
+    ]
+
+    answers = _post_all(scene, payloads)
+
+    assert Counter(status for status, _ in answers) == {201: 15}
+    assert Position.objects.filter(draft=draft).count() == 15
+    assert Position.history.filter(draft_id=draft.pk).count() == 15
+    tally = draft_tally(Draft.objects.get(pk=draft.pk))
+    counts = {stance.value: n for stance, n in tally.counts.items() if n}
+    assert counts == {"yes": 9, "no": 3, "abstain": 3}
+    assert tally.outcome_if_held_now.result.value == "adopted"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 import charter
@@ -37,9 +37,11 @@ def analyst_client(db: None) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Any:
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def lines_of(*votes: str) -> list[str]:
@@ -199,7 +201,7 @@ def test_a_new_recorded_vote_changes_the_priors(seeded: None, tmp_path: Path) ->
     council = Member.objects.seated_on(dt.date(2019, 12, 30))
     recorded_vote_create(
         voted_on=dt.date(2019, 12, 30),
-        resolution_number=9999,
+        draft_symbol="S/2019/9999",
         ballots={m.code: "no" if m.code == "RUS" else "yes" for m in council},
         subject="DPRK non-proliferation (sanctions)",
     )
@@ -238,7 +240,7 @@ def test_the_refresh_task_says_what_it_did(seeded: None) -> None:
     council = Member.objects.seated_on(dt.date(2019, 12, 30))
     recorded_vote_create(
         voted_on=dt.date(2019, 12, 30),
-        resolution_number=9997,
+        draft_symbol="S/2019/9997",
         ballots={m.code: "no" if m.code in ("FRA", "GBR", "USA") else "yes" for m in council},
         subject="DPRK non-proliferation (sanctions)",
     )

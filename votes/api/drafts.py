@@ -1,29 +1,37 @@
-"""The drafts list and a draft's detail, each item with its tally summary and projection."""
+"""The drafts list and a draft's detail, each item with its tally summary and projection; the
+draft's update (``PATCH``, with ``If-Match``) and its history."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 import charter
+from api.conditional import IF_MATCH, check_if_match, version_etag
 from api.filters import NullsLastOrderingFilter, SearchFilter
+from api.history import HistoryEntrySerializer, HistorySource, history_entries
 from api.renderers import CSV_FORMAT, CSVRenderer
 from resolutions.api import (
     DraftFilter,
     DraftLookupMixin,
+    DraftUpdateSerializer,
     ProvisionSerializer,
     SponsorSerializer,
     VersionSerializer,
     drafts_with_sponsors,
 )
 from resolutions.models import Draft, Provision
+from resolutions.services import draft_update, sponsors_from_codes
 from votes.api.tally import RECORDED_OUTCOME_HELP
-from votes.models import Outcome
+from votes.models import Outcome, Position
 from votes.projections import with_projection_state
 
 StanceCountsSerializer = type(
@@ -157,8 +165,18 @@ class DraftList(generics.ListAPIView):
         return drafts_for_api()
 
 
-class DraftDetail(DraftLookupMixin, generics.RetrieveAPIView):
-    """One draft: sponsors, provisions, versions, status, tally summary and projection."""
+def draft_etag(draft: Draft) -> str:
+    """The ETag of a draft's version (its own fields and sponsors: every save changes it)."""
+    return version_etag("draft", draft.pk, draft.updated_at)
+
+
+class DraftPatchSerializer(DraftUpdateSerializer):
+    output_serializer = DraftDetailSerializer
+
+
+class DraftDetail(DraftLookupMixin, generics.RetrieveAPIView):  # type: ignore[type-arg]
+    """One draft: sponsors, provisions, versions, status, tally summary and projection. Its
+    ETag names the draft's version, for ``If-Match`` on ``PATCH``."""
 
     serializer_class = DraftDetailSerializer
 
@@ -170,3 +188,61 @@ class DraftDetail(DraftLookupMixin, generics.RetrieveAPIView):
 
     def get_object(self) -> Draft:
         return self.get_draft()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = draft_etag(self.get_draft())
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @extend_schema(
+        summary="Change a draft's status, title, dates, notes or sponsors (editors)",
+        request=DraftPatchSerializer,
+        responses=DraftDetailSerializer,
+        parameters=[IF_MATCH],
+    )
+    def patch(self, request: Request, key: str) -> Response:
+        """Only the fields sent change; ``sponsors`` replaces the list. One transaction: the
+        draft is locked, its ETag compared with ``If-Match``, the model's rules checked (the
+        admin's), and its projection marked stale for a refresh."""
+        serializer = DraftPatchSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        sponsors = changes.pop("sponsors", None)
+        with transaction.atomic():
+            locked = Draft.objects.select_for_update().get(pk=self.get_draft().pk)
+            check_if_match(request, draft_etag(locked))
+            draft_update(
+                draft=locked,
+                changes=changes,
+                sponsors=None if sponsors is None else sponsors_from_codes(sponsors),
+            )
+        self.__dict__.pop("_draft", None)  # read it again, with what the save changed
+        draft = self.get_draft()
+        response = Response(DraftDetailSerializer(draft, context={"request": request}).data)
+        response["ETag"] = draft_etag(draft)
+        return response
+
+
+class DraftHistory(DraftLookupMixin, generics.GenericAPIView):  # type: ignore[type-arg]
+    serializer_class = HistoryEntrySerializer
+
+    @extend_schema(
+        summary="Who changed the draft and its positions, when, and what (newest first)",
+        responses=HistoryEntrySerializer(many=True),
+    )
+    def get(self, request: Request, key: str) -> Response:
+        draft = self.get_draft()
+        entries = history_entries(
+            [
+                HistorySource("draft", Draft.history.filter(id=draft.pk), lambda r: str(r.title)),
+                HistorySource(
+                    "position",
+                    Position.history.filter(draft_id=draft.pk).select_related("member"),
+                    lambda r: f"{r.member.code}: {r.stance} as of {r.as_of.isoformat()}",
+                ),
+            ]
+        )
+        page = self.paginate_queryset(entries)
+        data = HistoryEntrySerializer(page if page is not None else entries, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api import cache as api_cache
 from api import conditional
 from api.params import bool_param
 from resolutions.api import DraftLookupMixin
@@ -241,10 +241,7 @@ class DraftProjection(DraftLookupMixin, generics.GenericAPIView):
             if conditional.matches(state, request):
                 return conditional.not_modified(state)
             cache_key = f"projection:{state.draft_id}:{state.etag}"
-            body = cache.get(cache_key)
-            if body is None:
-                body = self._stored(state)
-                cache.set(cache_key, body, timeout=3600)
+            body = api_cache.body(cache_key, lambda: self._stored(state))
             return conditional.stamp(state, Response(body))
         finally:
             if state.projection_stale:
