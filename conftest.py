@@ -55,6 +55,7 @@ SEED_MODELS = [
     "members.HistoricalTerm",
     "resolutions.HistoricalDraft",
     "resolutions.HistoricalSector",
+    "resolutions.HistoricalSponsorship",
     "votes.HistoricalPosition",
     "votes.HistoricalRecordedVote",
     "votes.HistoricalBallot",

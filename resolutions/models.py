@@ -379,6 +379,8 @@ class Sponsorship(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-penholder", "member__name"]
         constraints = [

@@ -67,8 +67,20 @@ def draft_update(
     locked.full_clean(exclude=["slug"])
     locked.save()
     if sponsors is not None:
-        locked.sponsorships.all().delete()
-        Sponsorship.objects.bulk_create(
-            Sponsorship(draft=locked, member=s.member, penholder=s.penholder) for s in sponsors
-        )
+        _replace_sponsors(locked, sponsors)
     return locked
+
+
+def _replace_sponsors(draft: Draft, sponsors: Sequence[SponsorEntry]) -> None:
+    """Only what differs is written, one row at a time, so the audit trail says which sponsor
+    joined, left or became the penholder."""
+    wanted = {s.member.pk: s for s in sponsors}
+    for current in draft.sponsorships.select_for_update():
+        entry = wanted.pop(current.member_id, None)
+        if entry is None:
+            current.delete()
+        elif current.penholder != entry.penholder:
+            current.penholder = entry.penholder
+            current.save(update_fields=["penholder", "updated_at"])
+    for entry in wanted.values():
+        Sponsorship.objects.create(draft=draft, member=entry.member, penholder=entry.penholder)

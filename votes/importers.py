@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from members.codes import SeatDirectory
 from members.models import CouncilCalendar, Member, council_seats
@@ -674,7 +675,9 @@ class VoteImporter:
         if not new:
             return
         rows = [recorded_vote_unsaved(p.checked) for p in new]
-        RecordedVote.objects.bulk_create(rows)
+        # In bulk, and each row with its "created" record in the audit trail all the same.
+        reason = f"imported ({self.report.layout})"
+        bulk_create_with_history(rows, RecordedVote, default_change_reason=reason)
         ballots = []
         vetoes = []
         for row, item in zip(rows, new, strict=True):
@@ -688,7 +691,7 @@ class VoteImporter:
                 _draft_record_vote(
                     row.draft, row.voted_on, _result(row.outcome), row.resolution_number
                 )
-        Ballot.objects.bulk_create(ballots, batch_size=2000)
+        bulk_create_with_history(ballots, Ballot, batch_size=2000, default_change_reason=reason)
         Veto.objects.bulk_create(vetoes)
         self.report.created += len(rows)
 

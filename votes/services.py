@@ -520,11 +520,24 @@ def recorded_vote_attach_ballots(
             not_participating=counts.not_participating,
         )
     RecordedVote.objects.filter(pk=recorded.pk, kind=VoteKind.COUNTS_ONLY).update(**changes)
-    Ballot.objects.bulk_create(
-        Ballot(recorded_vote_id=recorded.pk, member=members[code], vote=vote)
-        for code, vote in sorted((record.ballots or {}).items())
+    reason = "ballots attached to a record of counts"
+    bulk_create_with_history(
+        [
+            Ballot(recorded_vote_id=recorded.pk, member=members[code], vote=vote)
+            for code, vote in sorted((record.ballots or {}).items())
+        ],
+        Ballot,
+        default_change_reason=reason,
     )
-    return RecordedVote.objects.get(pk=recorded.pk)
+    updated = RecordedVote.objects.get(pk=recorded.pk)
+    # An UPDATE in SQL sends no signal: the audit trail gets its "changed" record here.
+    RecordedVote.history.model.objects.create(
+        **{f.attname: getattr(updated, f.attname) for f in RecordedVote._meta.concrete_fields},
+        history_date=timezone.now(),
+        history_type="~",
+        history_change_reason=reason,
+    )
+    return updated
 
 
 def _check_vote_fits_draft(draft: Draft, voted_on: dt.date, resolution_number: int | None) -> None:

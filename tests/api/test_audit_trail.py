@@ -42,6 +42,7 @@ def test_a_drafts_history_says_who_changed_what_and_lists_its_positions(
     assert body["count"] == 3 + len(older)
     assert {(e["object"], e["action"], e["user"]) for e in older} == {
         ("draft", "created", None),
+        ("sponsor", "created", None),
         ("position", "created", None),
     }, "the seed's rows each have their baseline"
     assert (position["object"], position["action"], position["user"]) == (
@@ -137,3 +138,54 @@ def test_the_history_reads_in_the_same_number_of_queries_however_long(
         )  # fmt: skip
         assert response.status_code == 201
     assert queries() == few
+
+
+def test_a_drafts_history_says_which_sponsor_joined_left_or_became_penholder(
+    draft_2019: Draft, editor_client: APIClient, analyst_client: APIClient
+) -> None:
+    url = f"{API}drafts/{draft_2019.slug}/"
+    seed = {s.member.code: s.penholder for s in draft_2019.sponsorships.all()}
+    assert seed == {"CHN": True, "RUS": True}  # the seed: both hold the pen
+    _patch(editor_client, url, {"sponsors": [{"code": "RUS", "penholder": True}, {"code": "GBR"}]})
+    _patch(editor_client, url, {"sponsors": [{"code": "RUS"}]})
+
+    entries = analyst_client.get(url + "history/").json()["results"]
+
+    by_eddie = {
+        (e["action"], e["summary"]): e["changes"]
+        for e in entries
+        if e["object"] == "sponsor" and e["user"] == "eddie"
+    }
+    assert set(by_eddie) == {
+        ("deleted", "CHN: penholder"),  # left with the first change
+        ("created", "GBR: sponsor"),  # joined with it
+        ("deleted", "GBR: sponsor"),  # and left with the second
+        ("changed", "RUS: sponsor"),  # gave up the pen
+    }
+    assert by_eddie["changed", "RUS: sponsor"] == [
+        {"field": "penholder", "old": True, "new": False}
+    ]
+    assert [s.member.code for s in draft_2019.sponsorships.all()] == ["RUS"]
+
+
+def test_a_drafts_history_holds_its_recorded_vote(
+    draft_2019: Draft, editor_client: APIClient, analyst_client: APIClient
+) -> None:
+    from members.models import Member
+
+    council = Member.objects.seated_on(draft_2019.council_date)
+    ballots = {m.code: "no" if m.code == "USA" else "yes" for m in council}
+    response = editor_client.post(
+        f"{API}votes/",
+        {"draft": draft_2019.slug, "voted_on": draft_2019.council_date.isoformat(),
+         "ballots": ballots},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+
+    entries = analyst_client.get(f"{API}drafts/{draft_2019.slug}/history/").json()["results"]
+
+    vote = next(e for e in entries if e["object"] == "vote")
+    assert (vote["action"], vote["user"]) == ("created", "eddie")
+    assert vote["summary"].endswith(f"({draft_2019.council_date.isoformat()}): vetoed")
+    assert {"field": "outcome", "old": None, "new": "vetoed"} in vote["changes"]

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from votes.importers import import_file
-from votes.models import RecordedVote, VoteKind
+from votes.models import Ballot, RecordedVote, VoteKind
 
 HISTORY = Path(settings.BASE_DIR) / "seed" / "history"
 UNDL = HISTORY / "undl_sc_voting_sample.csv"
@@ -226,3 +226,35 @@ def test_counts_only_records_gain_their_ballots_from_a_later_file(seeded, tmp_pa
     assert report.ballots_added >= 1
     assert r79.kind == VoteKind.BALLOTS and r79.ballots.count() == 11
     assert Counter(b.vote for b in r79.ballots.all())["yes"] == r79.yes
+
+
+@pytest.mark.django_db
+def test_imported_votes_and_ballots_each_have_their_record_in_the_audit_trail(seeded, tmp_path):
+    outcomes = _head(
+        HISTORY / "unsc_outcomes_1946_2022.csv",
+        200,
+        tmp_path,
+        ("meeting_record", "date", "document"),
+    )
+    before = RecordedVote.objects.count()
+    created = import_file(outcomes).created
+    import_file(UNDL)
+
+    r79 = RecordedVote.objects.get(resolution_number=79)
+    trail = list(r79.history.order_by("history_date", "history_id"))
+    assert [(h.history_type, h.history_change_reason) for h in trail] == [
+        ("+", "imported (outcomes)"),
+        ("~", "ballots attached to a record of counts"),
+    ]
+    assert (trail[0].kind, trail[1].kind) == (VoteKind.COUNTS_ONLY, VoteKind.BALLOTS)
+    imported = RecordedVote.history.filter(history_change_reason="imported (outcomes)")
+    assert (
+        imported.count()
+        == created
+        == RecordedVote.objects.count()
+        - before
+        - (RecordedVote.history.filter(history_change_reason="imported (undl)").count())
+    )
+    ballots = Ballot.history.filter(recorded_vote_id=r79.pk)
+    assert ballots.count() == 11
+    assert {b.history_change_reason for b in ballots} == {"ballots attached to a record of counts"}

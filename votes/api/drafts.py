@@ -28,10 +28,10 @@ from resolutions.api import (
     VersionSerializer,
     drafts_with_sponsors,
 )
-from resolutions.models import Draft, Provision
+from resolutions.models import Draft, Provision, Sponsorship
 from resolutions.services import draft_update, sponsors_from_codes
 from votes.api.tally import RECORDED_OUTCOME_HELP
-from votes.models import Outcome, Position
+from votes.models import Outcome, Position, RecordedVote
 from votes.projections import with_projection_state
 
 StanceCountsSerializer = type(
@@ -228,18 +228,30 @@ class DraftHistory(DraftLookupMixin, generics.GenericAPIView):  # type: ignore[t
     serializer_class = HistoryEntrySerializer
 
     @extend_schema(
-        summary="Who changed the draft and its positions, when, and what (newest first)",
+        summary="Who changed the draft, its sponsors, its positions and its recorded vote, when, "
+        "and what (newest first)",
         responses=HistoryEntrySerializer(many=True),
     )
     def get(self, request: Request, key: str) -> Response:
         draft = self.get_draft()
+        symbol = draft.symbol or str(draft)
         entries = history_entries(
             [
                 HistorySource("draft", Draft.history.filter(id=draft.pk), lambda r: str(r.title)),
                 HistorySource(
+                    "sponsor",
+                    Sponsorship.history.filter(draft_id=draft.pk).select_related("member"),
+                    lambda r: f"{r.member.code}: {'penholder' if r.penholder else 'sponsor'}",
+                ),
+                HistorySource(
                     "position",
                     Position.history.filter(draft_id=draft.pk).select_related("member"),
                     lambda r: f"{r.member.code}: {r.stance} as of {r.as_of.isoformat()}",
+                ),
+                HistorySource(
+                    "vote",
+                    RecordedVote.history.filter(draft_id=draft.pk),
+                    lambda r: f"Vote on {symbol} ({r.voted_on.isoformat()}): {r.outcome}",
                 ),
             ]
         )
