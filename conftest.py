@@ -124,8 +124,11 @@ def _fresh_cache() -> Iterator[None]:
     what this one sees."""
     from django.core.cache import caches
 
+    from api.throttling import forget_leases
+
     for each in caches.all(initialized_only=False):
         each.clear()
+    forget_leases()
     yield
 
 

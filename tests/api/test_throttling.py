@@ -116,3 +116,80 @@ def test_cache_is_cleared_between_tests_so_counts_start_at_zero(
 ):
     settings.API_RATE_ANON = "1/minute"
     assert APIClient().get(URL).status_code == 200
+
+
+@pytest.fixture
+def redis_counts(redis_server: str, settings: Any) -> Any:
+    """The rate limits counted in the real Redis (a database of its own, emptied)."""
+    import redis
+
+    from api import redis_guard
+
+    url = redis_server.rsplit("/", 1)[0] + "/9"
+    settings.REDIS_URL = url
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    redis_guard._client = None
+
+
+class _Process:
+    """One web process's leases, to interleave two processes' requests in one test."""
+
+    def __init__(self) -> None:
+        self.leases: dict[str, tuple[int, float]] = {}
+
+    def admit(self, key: str, limit: int) -> bool:
+        from api import throttling
+
+        saved = dict(throttling._leases)
+        throttling._leases.clear()
+        throttling._leases.update(self.leases)
+        try:
+            return throttling.admit(key, limit, 60)[0]
+        finally:
+            self.leases = dict(throttling._leases)
+            throttling._leases.clear()
+            throttling._leases.update(saved)
+
+
+def test_a_large_limit_is_leased_in_shares_and_holds_exactly(redis_counts: Any):
+    from api.throttling import admit, lease_size
+
+    limit = 2000
+    assert lease_size(limit) == 10
+
+    admitted = [admit("throttle:anon:192.0.2.1", limit, 60)[0] for _ in range(limit + 50)]
+
+    assert admitted.count(True) == limit
+    assert admitted[limit:] == [False] * 50  # and none after the limit
+    # Redis counted leases of ten, and for each refused request the lease it asked for.
+    assert int(redis_counts.get("throttle:anon:192.0.2.1")) == limit + 50 * 10
+
+
+def test_two_processes_never_pass_more_than_the_limit_between_them(redis_counts: Any):
+    from api.throttling import lease_size
+
+    limit = 1000
+    size = lease_size(limit)
+    first, second = _Process(), _Process()
+
+    admitted = [
+        (first if n % 3 else second).admit("throttle:anon:192.0.2.2", limit)
+        for n in range(limit + 200)
+    ]
+
+    assert limit - (size - 1) <= admitted.count(True) <= limit
+    assert not any(admitted[limit + 2 * size :])
+
+
+def test_a_small_limit_asks_redis_for_every_request(redis_counts: Any):
+    from api.throttling import admit, lease_size
+
+    assert lease_size(399) == 1
+    admitted = [admit("throttle:anon:192.0.2.3", 5, 60) for _ in range(7)]
+
+    assert [a for a, _ in admitted] == [True] * 5 + [False] * 2
+    assert int(redis_counts.get("throttle:anon:192.0.2.3")) == 7
+    assert 0 < admitted[-1][1] <= 60  # the refusal says how long the window has left
