@@ -33,6 +33,7 @@ from rest_framework.throttling import BaseThrottle
 from api import redis_guard
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
+    from redis.commands.core import Script
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
@@ -49,7 +50,7 @@ return {count, ttl}
 """
 
 _script_lock = threading.Lock()
-_scripts: dict[int, object] = {}
+_scripts: dict[int, Script] = {}
 # Counts while Redis is failing: per process, so the limit still holds for each of them.
 _fallback = LocMemCache("api-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
@@ -79,7 +80,7 @@ def _count_in_redis(key: str, window: int) -> tuple[int, float]:
     if script is None:
         with _script_lock:
             script = _scripts.setdefault(id(client), client.register_script(HIT_SCRIPT))
-    count, ttl_ms = script(keys=[key], args=[window * 1000])  # type: ignore[operator]
+    count, ttl_ms = script(keys=[key], args=[window * 1000])
     return int(count), int(ttl_ms) / 1000
 
 
