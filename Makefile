@@ -14,7 +14,7 @@ help:
 	@echo "make test-pg           - the suite on the local PostgreSQL and Redis"
 	@echo "make test-browser      - the browser tests only (Chromium; screenshots in artifacts/screenshots/)"
 	@echo "make lint              - ruff check, format check and the import layers (import-linter)"
-	@echo "make typecheck         - mypy on the voting engine"
+	@echo "make typecheck         - mypy strict (django-stubs, DRF stubs) on all code: the apps (admin included), charter, api, core, web, config, bench/, tests/ and the root scripts"
 	@echo "make migrations-check  - fail if a model change has no migration"
 	@echo "make web|worker|beat   - the production processes (as in docker-compose.yml)"
 	@echo "make bench             - the engine benchmark (bench/engine.py)"

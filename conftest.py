@@ -164,7 +164,9 @@ def _forget_connections() -> None:
     # The app caches its broker pool and (per thread) its result backend; drop both so the
     # new URLs take effect.
     # (kombu keeps pools per URL in a global registry, so they are not closed here.)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    celery_app._backend_cache = None
-    celery_app._local.__dict__.pop("backend", None)
+    # These caches are private to Celery, so its stubs do not declare them.
+    app: Any = celery_app
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)

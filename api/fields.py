@@ -74,7 +74,7 @@ class KeyedDictField(serializers.DictField):
     ``' usa '`` is ``USA``). A bad key is an error naming it; two keys that read the same are an
     error, never one silently overwriting the other."""
 
-    def __init__(self, *, key: serializers.Field, **kwargs: Any) -> None:
+    def __init__(self, *, key: serializers.Field[Any, Any, Any, Any], **kwargs: Any) -> None:
         self.key = key
         super().__init__(**kwargs)
 

@@ -115,10 +115,11 @@ class StrictFilterSet(django_filters.FilterSet):
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
+        data = self.data or {}  # never None once built (django-filter makes it a QueryDict)
         for name, declared in self.filters.items():
             if isinstance(declared, django_filters.CharFilter):
                 continue
-            if name in self.data and self.data.get(name) == "" and name not in self.form.errors:
+            if name in data and data.get(name) == "" and name not in self.form.errors:
                 self.form.add_error(name, "Give a value or leave the parameter out.")
                 valid = False
         return valid

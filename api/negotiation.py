@@ -4,10 +4,12 @@ instead of DRF's bare 404; a method the endpoint does not have is a 405 whatever
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework import serializers
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
 from api.params import EMPTY
@@ -15,8 +17,9 @@ from api.params import EMPTY
 
 class Negotiation(DefaultContentNegotiation):
     def select_renderer(
-        self, request: Request, renderers: list[Any], format_suffix: str | None = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
     ) -> Any:
+        renderers = list(renderers)
         view = (request.parser_context or {}).get("view")
         method = (request.method or "").lower()
         if view is not None and (method not in view.http_method_names or not hasattr(view, method)):

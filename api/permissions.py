@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -33,6 +34,14 @@ def can_read(user: Any) -> bool:
 
 def can_edit(user: Any) -> bool:
     return bool(roles_of(user) & {Role.EDITOR, Role.ADMIN})
+
+
+def signed_in(user: User | AnonymousUser) -> User:
+    """The user a write is entered by. Writes pass ``can_edit`` first, so an anonymous user
+    here is a bug: it fails loudly rather than saving a row without the editor who made it."""
+    if not isinstance(user, User):
+        raise TypeError(f"A write needs a signed-in user, not {user!r}.")
+    return user
 
 
 class ReadOrEdit(BasePermission):

@@ -37,7 +37,7 @@ Column = tuple[str, tuple[str, ...]]
 """A column's name and the path of keys to its value in an item."""
 
 
-def _nested(field: serializers.Field) -> serializers.Serializer | None:
+def _nested(field: serializers.Field[Any, Any, Any, Any]) -> serializers.Serializer[Any] | None:
     """The serializer whose fields become dotted columns under ``field``, if it has one."""
     if isinstance(field, serializers.ListSerializer):
         return None
@@ -55,7 +55,9 @@ def _nested(field: serializers.Field) -> serializers.Serializer | None:
     return None
 
 
-def columns(serializer: serializers.Serializer, path: tuple[str, ...] = ()) -> Iterator[Column]:
+def columns(
+    serializer: serializers.Serializer[Any], path: tuple[str, ...] = ()
+) -> Iterator[Column]:
     """The CSV columns of what ``serializer`` shows, in the order of its fields."""
     for name, field in serializer.fields.items():
         if field.write_only:

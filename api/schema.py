@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from api.errors import ERROR_CODES
-from api.values import COUNCIL_DATE_PATTERN, FIRST_MEETING
+from api.values import COUNCIL_DATE_PATTERN
+from charter.rule import FIRST_MEETING
 
 _CODES = "; ".join(f"`{code}`: {meaning}" for code, meaning in ERROR_CODES.items())
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import serializers
@@ -32,8 +32,8 @@ _KINDS = {list: "an array", str: "a string", int: "a number", float: "a number",
 
 
 @cache
-def _field_names(serializer_class: type[serializers.BaseSerializer]) -> frozenset[str]:
-    return frozenset(serializer_class().fields)  # type: ignore[attr-defined]
+def _field_names(serializer_class: type[serializers.Serializer[Any]]) -> frozenset[str]:
+    return frozenset(serializer_class().fields)
 
 
 def _unknown(name: str, known: list[str]) -> str:
@@ -43,19 +43,23 @@ def _unknown(name: str, known: list[str]) -> str:
     return f"Unknown field. The fields are: {', '.join(known)}."
 
 
-class StrictInputMixin:
+if TYPE_CHECKING:
+    # What the mixin is put before: its super() calls reach DRF's serializer.
+    _MixinBase = serializers.Serializer[Any]
+else:
+    _MixinBase = object
+
+
+class StrictInputMixin(_MixinBase):
     """Refuses unknown and read-only fields (see the module docstring). Put it before DRF's
     serializer class: ``class X(StrictInputMixin, serializers.Serializer)``, or use
     ``StrictSerializer`` / ``StrictModelSerializer``."""
 
-    output_serializer: ClassVar[type[serializers.BaseSerializer] | None] = None
+    output_serializer: ClassVar[type[serializers.Serializer[Any]] | None] = None
     """The serializer that shows what the write made; its other fields are read-only here."""
 
-    fields: Any
-    parent: Any
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields: dict[str, serializers.Field] = super().get_fields()  # type: ignore[misc]
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
         for name, field in fields.items():
             nested = getattr(field, "child", field)
             if (
@@ -75,12 +79,12 @@ class StrictInputMixin:
             raise ValidationError(
                 {"body": [ErrorDetail(f"Send a JSON object, not {kind}.", code="invalid")]}
             )
-        return super().run_validation(data)  # type: ignore[misc]
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> Any:
         refused = self.refused_fields(data) if isinstance(data, Mapping) else {}
         try:
-            value = super().to_internal_value(data)  # type: ignore[misc]
+            value = super().to_internal_value(data)
         except ValidationError as error:
             if refused and isinstance(error.detail, dict):
                 raise ValidationError({**refused, **error.detail}) from None
@@ -106,19 +110,21 @@ class StrictInputMixin:
         return refused
 
 
-class StrictSerializer(StrictInputMixin, serializers.Serializer):
+class StrictSerializer(StrictInputMixin, serializers.Serializer[Any]):
     """A hand-written input serializer that refuses unknown and read-only fields. Declare its
     numbers and dates with ``api.fields``."""
 
 
-_STRICT_FIELDS: dict[type[serializers.Field], type[serializers.Field]] = {
+_STRICT_FIELDS: dict[
+    type[serializers.Field[Any, Any, Any, Any]], type[serializers.Field[Any, Any, Any, Any]]
+] = {
     serializers.IntegerField: StrictIntegerField,
     serializers.FloatField: StrictFloatField,
     serializers.DateField: StrictDateField,
 }
 
 
-class StrictModelSerializer(StrictInputMixin, serializers.ModelSerializer):
+class StrictModelSerializer(StrictInputMixin, serializers.ModelSerializer[Any]):
     """A model input serializer (a PATCH of a term or a draft) that refuses unknown and
     read-only fields and reads the model's numbers and dates strictly."""
 

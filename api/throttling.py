@@ -41,6 +41,7 @@ from rest_framework.throttling import BaseThrottle
 from api import redis_guard
 
 if TYPE_CHECKING:  # rest_framework.views imports this module through the settings
+    from redis.commands.core import Script
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
@@ -64,7 +65,7 @@ LEASES_KEPT = 10_000
 """Past this many clients with a lease, spent and ended leases are dropped."""
 
 _script_lock = threading.Lock()
-_scripts: dict[int, object] = {}
+_scripts: dict[int, Script] = {}
 _lease_lock = threading.Lock()
 _leases: dict[str, tuple[int, float]] = {}
 """Per process: a client key's leased requests left, and when its window ends (monotonic)."""
@@ -130,7 +131,7 @@ def _reserve_in_redis(key: str, window: int, size: int) -> tuple[int, float]:
     if script is None:
         with _script_lock:
             script = _scripts.setdefault(id(client), client.register_script(HIT_SCRIPT))
-    count, ttl_ms = script(keys=[key], args=[window * 1000, size])  # type: ignore[operator]
+    count, ttl_ms = script(keys=[key], args=[window * 1000, size])
     return int(count), int(ttl_ms) / 1000
 
 

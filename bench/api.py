@@ -42,10 +42,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import PG, bench_db, bench_redis
+from bench.harness import PG, bench_db, bench_redis
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = bench_db()
@@ -144,7 +145,7 @@ def pg_admin(sql: str) -> None:
         connection.close()
 
 
-def pg_query(sql: str, params: tuple[object, ...]) -> tuple[object, ...]:
+def pg_query(sql: str, params: tuple[object, ...]) -> tuple[Any, ...]:
     import psycopg2
 
     connection = psycopg2.connect(dbname=DB_NAME, **PG)

@@ -25,10 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import redis
-from harness import (
+
+from bench.harness import (
     app_environment,
     bench_db,
     bench_redis,
@@ -70,7 +71,9 @@ print(json.dumps([started, time.time()]))
 """
 
 
-def through_worker(env, work: Path, ids, n: int, concurrency: int) -> tuple[float, float]:
+def through_worker(
+    env: dict[str, str], work: Path, ids: list[int], n: int, concurrency: int
+) -> tuple[float, float]:
     client = redis.Redis.from_url(REDIS_URL)
     redis_cleanup(REDIS_URL)
     with process(worker_args(concurrency), env, work / f"worker-{concurrency}.log"):

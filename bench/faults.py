@@ -24,12 +24,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import redis
-from harness import (
+
+from bench.harness import (
     app_environment,
     bench_db,
     free_port,
@@ -47,7 +50,9 @@ print(Draft.objects.get(symbol=None, regime__slug="dprk-1718").slug)
 """
 
 
-def timed(port: int, method: str, path: str, body: dict | None, token: str) -> tuple[int, float]:
+def timed(
+    port: int, method: str, path: str, body: dict[str, Any] | None, token: str
+) -> tuple[int, float]:
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -102,7 +107,7 @@ def main() -> int:
             with process(gunicorn_args(port), env, work / "web.log"):
                 wait_until_ready(port, "/api/v1/", work / "web.log")
 
-                def saves(label: str, before_each=None) -> None:
+                def saves(label: str, before_each: Callable[[], object] | None = None) -> None:
                     results = []
                     for n in range(args.saves):
                         if before_each:
@@ -125,7 +130,7 @@ def main() -> int:
                 health_up = timed(port, "GET", "/healthz", None, token)
                 saves(
                     "Redis hung (CLIENT PAUSE)",
-                    lambda: client.execute_command("CLIENT", "PAUSE", 5000, "ALL"),
+                    lambda: client.client_pause(5000, all=True),
                 )
                 server.kill()
                 server.wait()

@@ -18,9 +18,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+PG: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "unsc_bench")
 """Scratch databases are named from this (``unsc_bench``, ``unsc_bench_scale``, ...): set
 ``BENCH_DB_PREFIX`` to run beside another checkout's benchmarks on one PostgreSQL."""

@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import ROOT, app_environment, bench_db, manage, scratch_database
+from bench.harness import ROOT, app_environment, bench_db, manage, scratch_database
 
 DB = bench_db("import")
 SOURCE = ROOT / "seed" / "history" / "sc_ballots_1994_2025.csv"

@@ -26,10 +26,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import (
+from bench.harness import (
     app_environment,
     bench_db,
     bench_redis,
@@ -119,7 +120,9 @@ def main() -> int:
     return 0
 
 
-def run_clients(args: argparse.Namespace, port: int, token: str, setup: dict) -> dict:
+def run_clients(
+    args: argparse.Namespace, port: int, token: str, setup: dict[str, Any]
+) -> dict[str, Any]:
     slug = setup["slug"]
     reads = [
         f"/api/v1/drafts/{slug}/tally/",
@@ -128,13 +131,25 @@ def run_clients(args: argparse.Namespace, port: int, token: str, setup: dict) ->
     ]
     day = dt.date.fromisoformat(setup["circulated_on"])
     lock = threading.Lock()
-    results: dict = {"read": [], "write": [], "errors": 0, "created": 0, "first_error": ""}
+    results: dict[str, Any] = {
+        "read": [],
+        "write": [],
+        "errors": 0,
+        "created": 0,
+        "first_error": "",
+    }
     deadline = time.monotonic() + args.seconds
     barrier = threading.Barrier(args.clients)
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
-        mine: dict = {"read": [], "write": [], "errors": 0, "created": 0, "first_error": ""}
+        mine: dict[str, Any] = {
+            "read": [],
+            "write": [],
+            "errors": 0,
+            "created": 0,
+            "first_error": "",
+        }
         barrier.wait()
         while time.monotonic() < deadline:
             write = rng.random() < args.write_share
@@ -188,7 +203,15 @@ def run_clients(args: argparse.Namespace, port: int, token: str, setup: dict) ->
     return results
 
 
-def report(args, results, before, after, settle_seconds, rss_web, rss_worker) -> None:
+def report(
+    args: argparse.Namespace,
+    results: dict[str, Any],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    settle_seconds: float,
+    rss_web: list[float],
+    rss_worker: list[float],
+) -> None:
     total = len(results["read"]) + len(results["write"])
     print()
     print(f"{'kind':<8} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")

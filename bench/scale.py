@@ -22,10 +22,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness import ROOT, app_environment, bench_db, manage, scratch_database
+from bench.harness import ROOT, app_environment, bench_db, manage, scratch_database
 
 DB = bench_db("scale")
 # Site pages to time with the API, e.g. "/drafts/{slug}/" once the site serves drafts.
@@ -88,11 +89,14 @@ print(json.dumps(result))
 """
 
 
-def measure(env: dict[str, str], drafts: int, repeat: int) -> dict:
+def measure(env: dict[str, str], drafts: int, repeat: int) -> dict[str, Any]:
     import json
 
     script = MEASURE.format(urls=API + PAGES, drafts=drafts, repeat=repeat)
-    return json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
+    measured: dict[str, Any] = json.loads(
+        manage(env, "shell", "-c", script).strip().splitlines()[-1]
+    )
+    return measured
 
 
 def main() -> int:

@@ -690,7 +690,15 @@ class Priors:
         if not isinstance(data, Mapping) or data.get("format") != FORMAT_VERSION:
             raise EngineError(f"stored priors must be a mapping with format {FORMAT_VERSION}")
         try:
-            smoothing = Smoothing(**data["smoothing"])  # type: ignore[arg-type]
+            given = data["smoothing"]
+            if not isinstance(given, Mapping):
+                raise TypeError(f"smoothing must be a mapping, not {given!r}")
+            smoothing = Smoothing(**given)
+
+            def whole(value: object) -> int:
+                if not isinstance(value, int | float | str):
+                    raise TypeError(f"{value!r} is not a number")
+                return int(value)
 
             def day(value: object) -> date | None:
                 return None if value is None else date.fromisoformat(str(value))
@@ -715,8 +723,8 @@ class Priors:
                 as_of=as_of,
                 first=day(data["first"]),
                 last=day(data["last"]),
-                n_votes=int(data["n_votes"]),  # type: ignore[call-overload]
-                n_contested=int(data["n_contested"]),  # type: ignore[call-overload]
+                n_votes=whole(data["n_votes"]),
+                n_contested=whole(data["n_contested"]),
                 tables=_Tables(
                     table("votes", 2),
                     table("ballots", 4),

@@ -58,7 +58,7 @@ def heartbeat_stop(hostname: str) -> None:
 class Heartbeat(bootsteps.StartStopStep):
     """Writes the worker's heartbeat at start, then every ``WORKER_HEARTBEAT_SECONDS``."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, worker: Any, **kwargs: Any) -> None:
         super().__init__(worker, **kwargs)

@@ -4,6 +4,7 @@ updated with ``If-Match``) and its history."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -34,7 +35,7 @@ def day_param(request: Request, name: str = "on") -> dt.date:
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\s*[A-Za-z]{3}\s*$", "example": "USA"})
-class MemberCodeField(serializers.Field):
+class MemberCodeField(serializers.Field[str, object, str, Any]):
     """A member's ISO3 code as a client types it, spaces and case forgiven (``' usa '`` is
     ``USA``): three letters. Whether a member has the code is the service's question."""
 
@@ -56,12 +57,12 @@ class MemberCodeField(serializers.Field):
         return value
 
 
-class TermSerializer(serializers.Serializer):
+class TermSerializer(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField(allow_null=True)
 
 
-class SeatedMemberSerializer(serializers.Serializer):
+class SeatedMemberSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.SerializerMethodField(help_text="The member's name on that day.")
     permanent = serializers.BooleanField()
@@ -76,7 +77,7 @@ class SeatedMemberSerializer(serializers.Serializer):
         return TermSerializer(terms[0]).data if terms else None
 
 
-class CouncilSerializer(serializers.Serializer):
+class CouncilSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
     seats = serializers.IntegerField(help_text="Seats under the Charter on that day.")
     known = serializers.IntegerField(help_text="Seats whose holder is known.")
@@ -85,7 +86,7 @@ class CouncilSerializer(serializers.Serializer):
     members = SeatedMemberSerializer(many=True)
 
 
-class CouncilOnDay(generics.GenericAPIView):
+class CouncilOnDay(generics.GenericAPIView[Any]):
     serializer_class = CouncilSerializer
 
     @extend_schema(
@@ -118,11 +119,12 @@ def composition_param(day: dt.date, name: str = "on") -> Composition:
     for term in Term.objects.covering(day).filter(member__in=composition.members):
         terms.setdefault(term.member_id, []).append(term)
     for member in composition.members:
-        member.terms_on_day = terms.get(member.pk, [])  # type: ignore[attr-defined]
+        # The attribute members.selectors' Prefetch(to_attr=...) sets; no field declares it.
+        member.terms_on_day = terms.get(member.pk, [])  # type: ignore[attr-defined]  # stub gap
     return composition
 
 
-class MemberNameSerializer(serializers.ModelSerializer):
+class MemberNameSerializer(serializers.ModelSerializer[MemberName]):
     code = serializers.SerializerMethodField(help_text="The code of the time.")
     to = serializers.DateField(source="end", allow_null=True)
 
@@ -134,7 +136,7 @@ class MemberNameSerializer(serializers.ModelSerializer):
         return name.code or name.member.code
 
 
-class MemberSerializer(serializers.Serializer):
+class MemberSerializer(serializers.Serializer[Any]):
     """A member, its terms and its names over time."""
 
     code = serializers.CharField()

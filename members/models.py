@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -155,7 +156,7 @@ class MemberName(models.Model):
 
 
 class TermQuerySet(models.QuerySet["Term"]):
-    def covering(self, day: dt.date) -> TermQuerySet:
+    def covering(self, day: dt.date | Combinable) -> TermQuerySet:
         """The terms that cover ``day``: begun on or before it, and not ended before it. The
         same rule as :meth:`Term.covers`, in SQL."""
         return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)))

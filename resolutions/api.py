@@ -9,6 +9,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 
@@ -18,6 +19,7 @@ from api.serializers import StrictSerializer
 from members.api import MemberCodeField
 from resolutions.models import (
     Draft,
+    DraftQuerySet,
     DraftVersion,
     Measure,
     Provision,
@@ -27,7 +29,7 @@ from resolutions.models import (
 )
 
 
-def draft_or_404(key: str, queryset: QuerySet[Draft] | None = None) -> Draft:
+def draft_or_404(key: str, queryset: DraftQuerySet | None = None) -> Draft:
     """The draft whose id, slug or symbol is ``key``, or a 404 that says what was looked for.
     Every endpoint that names a draft in its path finds it here."""
     drafts = queryset if queryset is not None else Draft.objects.select_related("regime")
@@ -43,7 +45,7 @@ class DraftLookupMixin:
 
     kwargs: dict[str, Any]
 
-    def draft_queryset(self) -> QuerySet[Draft]:
+    def draft_queryset(self) -> DraftQuerySet:
         return Draft.objects.select_related("regime")
 
     def get_draft(self) -> Draft:
@@ -54,13 +56,13 @@ class DraftLookupMixin:
         return cached
 
 
-class RegimeSerializer(serializers.ModelSerializer):
+class RegimeSerializer(serializers.ModelSerializer[SanctionsRegime]):
     class Meta:
         model = SanctionsRegime
         fields = ["slug", "name", "resolution", "committee", "established_on", "source"]
 
 
-class RegimeList(generics.ListAPIView):
+class RegimeList(generics.ListAPIView[SanctionsRegime]):
     """The sanctions regimes and their committees."""
 
     queryset = SanctionsRegime.objects.all()
@@ -68,7 +70,7 @@ class RegimeList(generics.ListAPIView):
     pagination_class = None
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(serializers.ModelSerializer[Measure]):
     resolution = serializers.IntegerField(source="resolution.number")
     adopted_on = serializers.DateField(source="resolution.adopted_on")
 
@@ -77,8 +79,10 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = ["resolution", "adopted_on", "kind", "detail", "source"]
 
 
-class SectorSerializer(serializers.ModelSerializer):
-    regime = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class SectorSerializer(serializers.ModelSerializer[Sector]):
+    regime: serializers.SlugRelatedField[SanctionsRegime] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     measures = MeasureSerializer(many=True, read_only=True)
 
     class Meta:
@@ -101,12 +105,12 @@ class SectorFilter(StrictFilterSet):
         fields: list[str] = []
 
 
-class SectorList(generics.ListAPIView):
+class SectorList(generics.ListAPIView[Sector]):
     """Sanctioned sectors, each with the measures resolutions imposed on it over time."""
 
     serializer_class = SectorSerializer
     pagination_class = None
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = SectorFilter
 
     def get_queryset(self) -> QuerySet[Sector]:
@@ -120,7 +124,7 @@ class SectorList(generics.ListAPIView):
         )
 
 
-class SponsorSerializer(serializers.ModelSerializer):
+class SponsorSerializer(serializers.ModelSerializer[Sponsorship]):
     code = serializers.CharField(source="member.code")
     name = serializers.CharField(source="member.name")
 
@@ -129,14 +133,16 @@ class SponsorSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "penholder"]
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(serializers.ModelSerializer[DraftVersion]):
     class Meta:
         model = DraftVersion
         fields = ["number", "dated", "text", "source", "source_url"]
 
 
-class ProvisionSerializer(serializers.ModelSerializer):
-    sector = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class ProvisionSerializer(serializers.ModelSerializer[Provision]):
+    sector: serializers.SlugRelatedField[Sector] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     sector_name = serializers.CharField(source="sector.name")
 
     class Meta:
@@ -165,7 +171,7 @@ class DraftFilter(StrictFilterSet):
         return queryset.filter(sponsorships__member__code=value.strip().upper()).distinct()
 
 
-def drafts_with_sponsors() -> QuerySet[Draft]:
+def drafts_with_sponsors() -> DraftQuerySet:
     """Drafts with their regime and sponsors, in a fixed number of queries."""
     return Draft.objects.select_related("regime").prefetch_related(
         Prefetch("sponsorships", queryset=Sponsorship.objects.select_related("member"))

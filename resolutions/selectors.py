@@ -13,7 +13,7 @@ from resolutions.models import Measure, Provision, Sector
 EASING = (Provision.Action.LIFT, Provision.Action.EASE)
 
 
-def _measures() -> Prefetch[Measure]:
+def _measures() -> Prefetch[str, QuerySet[Measure], str]:
     return Prefetch(
         "measures",
         queryset=Measure.objects.select_related("resolution").order_by(

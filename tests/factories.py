@@ -28,7 +28,7 @@ def _test_code(n: int) -> str:
     return "Q" + letters[n // 26] + letters[n % 26]
 
 
-class MemberFactory(DjangoModelFactory):
+class MemberFactory(DjangoModelFactory[Member]):
     class Meta:
         model = Member
         django_get_or_create = ("code",)
@@ -38,24 +38,24 @@ class MemberFactory(DjangoModelFactory):
     permanent = False
 
 
-class TermFactory(DjangoModelFactory):
+class TermFactory(DjangoModelFactory[Term]):
     """An elected member's two-year term from 2030 unless told otherwise; a permanent member's
     term (``member__permanent=True``) opens on the Charter's day and has no end."""
 
     class Meta:
         model = Term
 
-    member = factory.SubFactory(MemberFactory)
-    start = factory.LazyAttribute(
+    member: factory.SubFactory[Term, Member] = factory.SubFactory(MemberFactory)
+    start: factory.LazyAttribute[Term, dt.date] = factory.LazyAttribute(
         lambda o: dt.date(1945, 10, 24) if o.member.permanent else dt.date(2030, 1, 1)
     )
-    end = factory.LazyAttribute(
+    end: factory.LazyAttribute[Term, dt.date | None] = factory.LazyAttribute(
         lambda o: None if o.member.permanent else dt.date(o.start.year + 1, 12, 31)
     )
     source = "test fixture"
 
 
-class SanctionsRegimeFactory(DjangoModelFactory):
+class SanctionsRegimeFactory(DjangoModelFactory[SanctionsRegime]):
     class Meta:
         model = SanctionsRegime
         django_get_or_create = ("slug",)
@@ -63,23 +63,23 @@ class SanctionsRegimeFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"regime-{n}")
     name = factory.Sequence(lambda n: f"Test regime {n}")
     resolution = factory.Sequence(lambda n: 9000 + n)
-    committee = factory.LazyAttribute(
+    committee: factory.LazyAttribute[SanctionsRegime, str] = factory.LazyAttribute(
         lambda o: f"Committee established by resolution {o.resolution}"
     )
     established_on = dt.date(2006, 10, 14)
     source = "test fixture"
 
 
-class SectorFactory(DjangoModelFactory):
+class SectorFactory(DjangoModelFactory[Sector]):
     class Meta:
         model = Sector
 
     slug = factory.Sequence(lambda n: f"sector-{n}")
     name = factory.Sequence(lambda n: f"Sector {n}")
-    regime = factory.SubFactory(SanctionsRegimeFactory)
+    regime: factory.SubFactory[Sector, SanctionsRegime] = factory.SubFactory(SanctionsRegimeFactory)
 
 
-class DraftFactory(DjangoModelFactory):
+class DraftFactory(DjangoModelFactory[Draft]):
     """An unnumbered draft in negotiation, circulated on 2019-12-16 unless told otherwise."""
 
     class Meta:
@@ -87,17 +87,17 @@ class DraftFactory(DjangoModelFactory):
 
     symbol = None
     title = factory.Sequence(lambda n: f"Test draft {n}")
-    regime = factory.SubFactory(SanctionsRegimeFactory)
+    regime: factory.SubFactory[Draft, SanctionsRegime] = factory.SubFactory(SanctionsRegimeFactory)
     status = Draft.Status.IN_NEGOTIATION
     circulated_on = dt.date(2019, 12, 16)
 
 
-class PositionFactory(DjangoModelFactory):
+class PositionFactory(DjangoModelFactory[Position]):
     class Meta:
         model = Position
 
-    draft = factory.SubFactory(DraftFactory)
-    member = factory.SubFactory(MemberFactory)
+    draft: factory.SubFactory[Position, Draft] = factory.SubFactory(DraftFactory)
+    member: factory.SubFactory[Position, Member] = factory.SubFactory(MemberFactory)
     stance = Stance.UNDECIDED
     confidence = Decimal("0.5")
     as_of = dt.date(2019, 12, 30)

@@ -1,13 +1,18 @@
 """The admin, as an editor uses it: pages, search and filters, recording a position, and the
 append-only history that cannot be edited or deleted."""
 
+from __future__ import annotations
+
 import datetime as dt
 import html
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -21,16 +26,19 @@ from tests.factories import (
 from votes.models import Position, RecordedVote
 from votes.services import recorded_vote_create
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 
 @pytest.fixture
-def admin_user(db, django_user_model):
+def admin_user(db: None, django_user_model: type[User]) -> User:
     """pytest-django's superuser, without a password: hashing one costs most of a second per
     test, and ``admin_client`` logs in by session anyway."""
     return django_user_model.objects.create_superuser("admin", "admin@example.com", None)
 
 
 @pytest.fixture
-def dprk_2019(seeded) -> Draft:
+def dprk_2019(seeded: None) -> Draft:
     return Draft.objects.get(regime__slug="dprk-1718", circulated_on=dt.date(2019, 12, 16))
 
 
@@ -58,7 +66,7 @@ def _column(page: str, css_field: str) -> list[str]:
     ]
 
 
-def _position_form(draft: Draft, member: Member, **overrides) -> dict[str, object]:
+def _position_form(draft: Draft, member: Member, **overrides: object) -> dict[str, object]:
     data = {
         "draft": draft.pk,
         "member": member.pk,
@@ -72,7 +80,7 @@ def _position_form(draft: Draft, member: Member, **overrides) -> dict[str, objec
     return data
 
 
-def test_the_admin_index_and_every_changelist_load(seeded, admin_client):
+def test_the_admin_index_and_every_changelist_load(seeded: None, admin_client: Client) -> None:
     index = admin_client.get(reverse("admin:index"))
     assert index.status_code == 200
     assert "UN Security Council sanctions tracker" in index.content.decode()
@@ -102,7 +110,9 @@ def test_the_admin_index_and_every_changelist_load(seeded, admin_client):
     } <= registered
 
 
-def test_every_models_change_page_loads_for_a_seeded_row(seeded, admin_client):
+def test_every_models_change_page_loads_for_a_seeded_row(
+    seeded: None, admin_client: Client
+) -> None:
     failing = {}
     for model in admin.site._registry:
         row = model._default_manager.order_by("pk").first()
@@ -116,7 +126,7 @@ def test_every_models_change_page_loads_for_a_seeded_row(seeded, admin_client):
     assert failing == {}
 
 
-def test_the_draft_page_shows_its_six_provisions(dprk_2019, admin_client):
+def test_the_draft_page_shows_its_six_provisions(dprk_2019: Draft, admin_client: Client) -> None:
     page = admin_client.get(reverse("admin:resolutions_draft_change", args=[dprk_2019.pk]))
 
     assert page.status_code == 200
@@ -143,8 +153,8 @@ def test_the_draft_page_shows_its_six_provisions(dprk_2019, admin_client):
 
 
 def test_the_draft_page_shows_the_current_position_of_each_of_the_15_members(
-    dprk_2019, admin_client
-):
+    dprk_2019: Draft, admin_client: Client
+) -> None:
     # An older position of Belgium, entered later, must not show: only the current one does.
     Position.objects.create(
         draft=dprk_2019,
@@ -181,7 +191,7 @@ def test_the_draft_page_shows_the_current_position_of_each_of_the_15_members(
     assert "Record the vote" in content
 
 
-def test_searching_the_drafts_finds_the_dprk_drafts(seeded, admin_client):
+def test_searching_the_drafts_finds_the_dprk_drafts(seeded: None, admin_client: Client) -> None:
     page = admin_client.get(reverse("admin:resolutions_draft_changelist"), {"q": "DPRK"})
 
     titles = [row[1] for row in _result_rows(page.content.decode())]
@@ -192,7 +202,9 @@ def test_searching_the_drafts_finds_the_dprk_drafts(seeded, admin_client):
     ]
 
 
-def test_filtering_the_drafts_by_status_shows_only_the_vetoed(seeded, admin_client):
+def test_filtering_the_drafts_by_status_shows_only_the_vetoed(
+    seeded: None, admin_client: Client
+) -> None:
     page = admin_client.get(
         reverse("admin:resolutions_draft_changelist"), {"status__exact": "vetoed"}
     )
@@ -211,7 +223,7 @@ def test_filtering_the_drafts_by_status_shows_only_the_vetoed(seeded, admin_clie
     ]
 
 
-def test_searching_and_filtering_the_positions(seeded, admin_client):
+def test_searching_and_filtering_the_positions(seeded: None, admin_client: Client) -> None:
     url = reverse("admin:votes_position_changelist")
 
     belgium = _column(admin_client.get(url, {"q": "BEL"}).content.decode(), "member")
@@ -232,8 +244,8 @@ def test_searching_and_filtering_the_positions(seeded, admin_client):
 
 
 def test_a_position_for_a_member_not_on_the_council_is_refused_next_to_the_field(
-    dprk_2019, admin_client
-):
+    dprk_2019: Draft, admin_client: Client
+) -> None:
     before = Position.objects.count()
 
     response = admin_client.post(
@@ -250,7 +262,9 @@ def test_a_position_for_a_member_not_on_the_council_is_refused_next_to_the_field
     assert Position.objects.count() == before
 
 
-def test_a_confidence_above_one_is_refused_next_to_the_field(dprk_2019, admin_client):
+def test_a_confidence_above_one_is_refused_next_to_the_field(
+    dprk_2019: Draft, admin_client: Client
+) -> None:
     before = Position.objects.count()
 
     response = admin_client.post(
@@ -268,7 +282,9 @@ def test_a_confidence_above_one_is_refused_next_to_the_field(dprk_2019, admin_cl
     assert Position.objects.count() == before
 
 
-def test_a_valid_position_is_recorded_as_entered_by_the_editor(dprk_2019, admin_client, admin_user):
+def test_a_valid_position_is_recorded_as_entered_by_the_editor(
+    dprk_2019: Draft, admin_client: Client, admin_user: User
+) -> None:
     response = admin_client.post(
         reverse("admin:votes_position_add"),
         _position_form(dprk_2019, Member.objects.by_code("DEU")),
@@ -276,6 +292,7 @@ def test_a_valid_position_is_recorded_as_entered_by_the_editor(dprk_2019, admin_
 
     assert response.status_code == 302
     position = Position.objects.filter(draft=dprk_2019, member__code="DEU").latest_first().first()
+    assert position is not None
     assert (position.stance, str(position.confidence), position.as_of) == (
         "leaning_no",
         "0.600",
@@ -288,7 +305,9 @@ def test_a_valid_position_is_recorded_as_entered_by_the_editor(dprk_2019, admin_
     assert current == position
 
 
-def test_a_position_cannot_be_deleted_or_edited_in_the_admin(dprk_2019, admin_client):
+def test_a_position_cannot_be_deleted_or_edited_in_the_admin(
+    dprk_2019: Draft, admin_client: Client
+) -> None:
     position = Position.objects.filter(draft=dprk_2019, member__code="USA").get()
 
     delete = admin_client.get(reverse("admin:votes_position_delete", args=[position.pk]))
@@ -308,7 +327,9 @@ def test_a_position_cannot_be_deleted_or_edited_in_the_admin(dprk_2019, admin_cl
     assert "delete_selected" not in changelist.content.decode()
 
 
-def test_a_recorded_vote_cannot_be_added_deleted_or_edited_in_the_admin(seeded, admin_client):
+def test_a_recorded_vote_cannot_be_added_deleted_or_edited_in_the_admin(
+    seeded: None, admin_client: Client
+) -> None:
     recorded = RecordedVote.objects.get(draft__symbol="S/2019/961")
 
     add = admin_client.get(reverse("admin:votes_recordedvote_add"))
@@ -330,12 +351,14 @@ def test_a_recorded_vote_cannot_be_added_deleted_or_edited_in_the_admin(seeded, 
 
 def _drafts_with_sponsors(count: int) -> None:
     for _ in range(count):
-        draft = DraftFactory(title="Querycount draft")
+        draft = DraftFactory.create(title="Querycount draft")
         for penholder in (True, False):
-            Sponsorship.objects.create(draft=draft, member=MemberFactory(), penholder=penholder)
+            Sponsorship.objects.create(
+                draft=draft, member=MemberFactory.create(), penholder=penholder
+            )
 
 
-def _queries_for(client, url: str, params: dict[str, str], rows: int) -> int:
+def _queries_for(client: Client, url: str, params: dict[str, str], rows: int) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200
@@ -343,7 +366,9 @@ def _queries_for(client, url: str, params: dict[str, str], rows: int) -> int:
     return len(queries)
 
 
-def test_the_drafts_changelist_costs_the_same_queries_for_2_and_20_drafts(db, admin_client):
+def test_the_drafts_changelist_costs_the_same_queries_for_2_and_20_drafts(
+    db: None, admin_client: Client
+) -> None:
     url = reverse("admin:resolutions_draft_changelist")
     params = {"q": "Querycount"}  # only this test's drafts, with or without the seed
     _drafts_with_sponsors(2)
@@ -356,16 +381,18 @@ def test_the_drafts_changelist_costs_the_same_queries_for_2_and_20_drafts(db, ad
     assert with_20 == with_2
 
 
-def test_the_positions_changelist_costs_the_same_queries_for_2_and_20_positions(db, admin_client):
+def test_the_positions_changelist_costs_the_same_queries_for_2_and_20_positions(
+    db: None, admin_client: Client
+) -> None:
     url = reverse("admin:votes_position_changelist")
     params = {"q": "Querycount"}
-    draft = DraftFactory(title="Querycount draft")
+    draft = DraftFactory.create(title="Querycount draft")
 
     def positions(count: int) -> None:
         for _ in range(count):
             Position.objects.create(
                 draft=draft,
-                member=MemberFactory(),
+                member=MemberFactory.create(),
                 stance="yes",
                 confidence="0.5",
                 as_of=dt.date(2019, 12, 30),
@@ -383,14 +410,14 @@ def test_the_positions_changelist_costs_the_same_queries_for_2_and_20_positions(
 
 
 def test_the_resolutions_changelist_costs_the_same_queries_for_2_and_20_resolutions(
-    db, admin_client
-):
+    db: None, admin_client: Client
+) -> None:
     url = reverse("admin:resolutions_resolution_changelist")
     params = {"q": "Querycount"}
 
     def resolutions(count: int) -> None:
         for _ in range(count):
-            regime = SanctionsRegimeFactory()
+            regime = SanctionsRegimeFactory.create()
             Resolution.objects.create(
                 number=regime.resolution + 1000,
                 adopted_on=dt.date(2017, 12, 22),
@@ -409,8 +436,8 @@ def test_the_resolutions_changelist_costs_the_same_queries_for_2_and_20_resoluti
 
 
 def test_the_recorded_votes_changelist_costs_the_same_queries_for_2_and_12_votes(
-    seeded, admin_client
-):
+    seeded: None, admin_client: Client
+) -> None:
     url = reverse("admin:votes_recordedvote_changelist")
     params = {"q": "Querycount"}
     day = dt.date(2021, 3, 1)
@@ -452,7 +479,7 @@ def _member_form(name: str, code: str, terms: list[tuple[str, str]]) -> dict[str
     return data
 
 
-def _errors(response) -> list[str]:
+def _errors(response: _MonkeyPatchedWSGIResponse) -> list[str]:
     """Every error message the page shows, wherever it is."""
     page = response.content.decode()
     return [
@@ -462,7 +489,9 @@ def _errors(response) -> list[str]:
     ]
 
 
-def test_a_new_elected_member_cannot_be_given_an_open_ended_term_in_the_admin(seeded, admin_client):
+def test_a_new_elected_member_cannot_be_given_an_open_ended_term_in_the_admin(
+    seeded: None, admin_client: Client
+) -> None:
     # Term.clean() checks the member only once it has an id; a member added with its terms
     # on one page has none yet when the terms are validated.
     terms_before = Term.objects.count()
@@ -478,9 +507,11 @@ def test_a_new_elected_member_cannot_be_given_an_open_ended_term_in_the_admin(se
     assert Term.objects.count() == terms_before
 
 
-def test_two_overlapping_terms_added_together_in_the_admin_are_refused(seeded, admin_client):
+def test_two_overlapping_terms_added_together_in_the_admin_are_refused(
+    seeded: None, admin_client: Client
+) -> None:
     # Each term is checked against the terms already saved, so two new ones never meet.
-    member = MemberFactory(name="Palau", code="PLW")
+    member = MemberFactory.create(name="Palau", code="PLW")
 
     response = admin_client.post(
         reverse("admin:members_member_change", args=[member.pk]),

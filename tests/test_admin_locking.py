@@ -1,10 +1,18 @@
 """Two editors open the same draft in the admin; the second save must not overwrite the
 first one's change."""
 
+from __future__ import annotations
+
 import html
 import re
+from typing import TYPE_CHECKING
+
+from django.test import Client
 
 from resolutions.models import Draft
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 
 def _form_data(page: str) -> dict[str, str]:
@@ -14,19 +22,23 @@ def _form_data(page: str) -> dict[str, str]:
     return data
 
 
-def test_a_stale_admin_form_is_refused_instead_of_overwriting(admin_client, seeded):
+def test_a_stale_admin_form_is_refused_instead_of_overwriting(
+    admin_client: Client, seeded: None
+) -> None:
     draft = Draft.objects.get(symbol="S/2019/961")
+    vote_on = draft.vote_on
+    assert vote_on is not None
     url = f"/admin/resolutions/draft/{draft.pk}/change/"
     first = _form_data(admin_client.get(url).content.decode())
     second = dict(first)
 
-    def post(form, title):
+    def post(form: dict[str, str], title: str) -> _MonkeyPatchedWSGIResponse:
         data = {
             **form,
             "title": title,
             "status": draft.status,
             "matter": draft.matter,
-            "vote_on": draft.vote_on.isoformat(),
+            "vote_on": vote_on.isoformat(),
             "symbol": draft.symbol,
         }
         return admin_client.post(url, data)

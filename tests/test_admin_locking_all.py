@@ -26,7 +26,7 @@ from tests.admin_forms import error_texts, form_data, staff_client
 
 # model, how to pick a seeded row, the text field the first editor changes, and whether the
 # model keeps a history (then the message names who changed it).
-FORMS: list[tuple[type[models.Model], Callable[[], models.Model], str, bool]] = [
+FORMS: list[tuple[type[models.Model], Callable[[], models.Model | None], str, bool]] = [
     (SanctionsRegime, lambda: SanctionsRegime.objects.first(), "committee", False),
     (Resolution, lambda: Resolution.objects.first(), "source", False),
     (Sector, lambda: Sector.objects.first(), "name", True),
@@ -36,7 +36,7 @@ FORMS: list[tuple[type[models.Model], Callable[[], models.Model], str, bool]] = 
     (Draft, lambda: Draft.objects.exclude(symbol=None).first(), "notes", True),
     (DraftVersion, lambda: DraftVersion.objects.first(), "source", False),
     (Provision, lambda: Provision.objects.first(), "note", False),
-]  # type: ignore[list-item]
+]
 
 
 @pytest.fixture
@@ -55,12 +55,13 @@ def _url(obj: models.Model) -> str:
 def test_the_second_save_of_a_stale_form_is_refused_saying_what_changed(
     editors: tuple[Client, Client],
     model: type[models.Model],
-    pick: Callable[[], models.Model],
+    pick: Callable[[], models.Model | None],
     field: str,
     tracked: bool,
 ) -> None:
     first, second = editors
     obj = pick()
+    assert obj is not None, "the seed has a row of each model"
     url = _url(obj)
     form_first = form_data(first.get(url).content.decode(), f"{model._meta.model_name}_form")
     form_second = form_data(second.get(url).content.decode(), f"{model._meta.model_name}_form")
@@ -74,7 +75,9 @@ def test_the_second_save_of_a_stale_form_is_refused_saying_what_changed(
     errors = " ".join(error_texts(refused.content.decode()))
     who = "first" if tracked else "someone else"
     assert f"was changed by {who} after you opened it" in errors, errors
-    label = str(model._meta.get_field(field).verbose_name)
+    changed = model._meta.get_field(field)
+    assert isinstance(changed, models.Field)  # a field of the model's own, not a relation
+    label = str(changed.verbose_name)
     assert f"{label}: {old or '(empty)'} → Changed by the first editor" in errors, errors
     obj.refresh_from_db()
     assert getattr(obj, field) == "Changed by the first editor"

@@ -8,14 +8,16 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _compose() -> dict:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+def _compose() -> dict[str, Any]:
+    compose: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return compose
 
 
 def _make_recipe(target: str) -> str:
@@ -25,7 +27,7 @@ def _make_recipe(target: str) -> str:
     return match.group(1).strip()
 
 
-def test_it_parses_with_the_five_services_a_migration_step_and_a_database_volume():
+def test_it_parses_with_the_five_services_a_migration_step_and_a_database_volume() -> None:
     compose = _compose()
 
     assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis", "migrate"}
@@ -33,7 +35,7 @@ def test_it_parses_with_the_five_services_a_migration_step_and_a_database_volume
     assert "postgres-data:/var/lib/postgresql/data" in compose["services"]["postgres"]["volumes"]
 
 
-def test_it_gives_every_long_running_service_a_healthcheck():
+def test_it_gives_every_long_running_service_a_healthcheck() -> None:
     services = _compose()["services"]
 
     for name in ("web", "worker", "beat", "postgres", "redis"):
@@ -46,7 +48,7 @@ def test_it_gives_every_long_running_service_a_healthcheck():
         assert depends["migrate"]["condition"] == "service_completed_successfully", name
 
 
-def test_it_runs_the_makefiles_commands():
+def test_it_runs_the_makefiles_commands() -> None:
     services = _compose()["services"]
 
     assert services["web"]["command"] == _make_recipe("web")
@@ -55,7 +57,7 @@ def test_it_runs_the_makefiles_commands():
     assert "gunicorn.conf.py" in _make_recipe("web")
 
 
-def test_it_runs_production_settings_https_only_as_the_apps_database_role():
+def test_it_runs_production_settings_https_only_as_the_apps_database_role() -> None:
     services = _compose()["services"]
 
     for name in ("web", "worker", "beat"):
@@ -71,7 +73,7 @@ def test_it_runs_production_settings_https_only_as_the_apps_database_role():
     assert services["migrate"]["command"] == "python manage.py migrate --noinput"
 
 
-def test_the_database_creates_the_apps_role_with_the_repositorys_script():
+def test_the_database_creates_the_apps_role_with_the_repositorys_script() -> None:
     postgres = _compose()["services"]["postgres"]
     mounts = {m.split(":")[1]: m.split(":")[0] for m in postgres["volumes"] if m.startswith("./")}
 
@@ -84,7 +86,7 @@ def test_the_database_creates_the_apps_role_with_the_repositorys_script():
     assert result.returncode == 0, result.stderr
 
 
-def test_the_image_runs_production_settings_as_an_unprivileged_user():
+def test_the_image_runs_production_settings_as_an_unprivileged_user() -> None:
     lines = (ROOT / "Dockerfile").read_text().replace("\\\n", " ").splitlines()
     env = dict(
         pair.split("=", 1) for line in lines if line.startswith("ENV ") for pair in line.split()[1:]
@@ -95,7 +97,7 @@ def test_the_image_runs_production_settings_as_an_unprivileged_user():
     assert lines[-1] == 'CMD ["make", "web"]'
 
 
-def test_gunicorns_configuration_loads_and_bounds_every_request():
+def test_gunicorns_configuration_loads_and_bounds_every_request() -> None:
     script = (
         "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
         "print(c['worker_class'], c['timeout'], c['preload_app'], c['max_requests'] > 0)"
@@ -108,7 +110,7 @@ def test_gunicorns_configuration_loads_and_bounds_every_request():
     assert result.stdout.split() == ["gthread", "30", "True", "True"]
 
 
-def test_the_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
+def test_the_readme_opens_with_the_two_commands_and_ci_runs_the_test_one() -> None:
     first_lines = (ROOT / "README.md").read_text().splitlines()[:8]
     ci = (ROOT / ".ci" / "run").read_text()
 

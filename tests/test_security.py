@@ -28,7 +28,7 @@ def _sign_in(client: Client, password: str) -> Any:
     return client.post(LOGIN, {"username": "staffer", "password": password})
 
 
-def test_sign_in_is_locked_after_five_failures_even_with_the_right_password(staff: Any):
+def test_sign_in_is_locked_after_five_failures_even_with_the_right_password(staff: Any) -> None:
     client = Client(REMOTE_ADDR="203.0.113.7")
     failures = [_sign_in(client, "wrong").status_code for _ in range(5)]
 
@@ -40,7 +40,7 @@ def test_sign_in_is_locked_after_five_failures_even_with_the_right_password(staf
     assert client.get("/admin/").status_code == 302  # still signed out
 
 
-def test_the_lockout_is_for_that_user_from_that_address(staff: Any):
+def test_the_lockout_is_for_that_user_from_that_address(staff: Any) -> None:
     attacker = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(5):
         _sign_in(attacker, "wrong")
@@ -52,7 +52,7 @@ def test_the_lockout_is_for_that_user_from_that_address(staff: Any):
     assert elsewhere.session["_auth_user_id"] == str(staff.pk)
 
 
-def test_fewer_failures_than_the_limit_do_not_lock(staff: Any):
+def test_fewer_failures_than_the_limit_do_not_lock(staff: Any) -> None:
     client = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(4):
         _sign_in(client, "wrong")
@@ -62,7 +62,7 @@ def test_fewer_failures_than_the_limit_do_not_lock(staff: Any):
 
 def test_a_forged_forwarded_for_does_not_escape_the_anonymous_limit(
     seeded: None, public_reads: None, settings: Any
-):
+) -> None:
     settings.API_RATE_ANON = "3/minute"
     settings.NUM_PROXIES = 0
     client = APIClient(REMOTE_ADDR="203.0.113.7")
@@ -74,7 +74,7 @@ def test_a_forged_forwarded_for_does_not_escape_the_anonymous_limit(
 
 def test_behind_a_proxy_the_address_it_saw_counts_not_what_the_client_wrote(
     seeded: None, public_reads: None, settings: Any
-):
+) -> None:
     settings.API_RATE_ANON = "2/minute"
     settings.NUM_PROXIES = 1
     proxy = APIClient(REMOTE_ADDR="10.1.1.1")
@@ -97,7 +97,7 @@ def public_reads(settings: Any) -> None:
 
 def test_with_redis_unreachable_the_api_answers_and_the_limit_counts_locally(
     seeded: None, public_reads: None, settings: Any, caplog: pytest.LogCaptureFixture
-):
+) -> None:
     # Port 9 on loopback: nothing listens, so every connection is refused.
     dead = "redis://127.0.0.1:9/0"
     settings.REDIS_URL = dead
@@ -122,7 +122,7 @@ def test_with_redis_unreachable_the_api_answers_and_the_limit_counts_locally(
 
 
 @pytest.mark.parametrize("path", ["/api/v1/", "/admin/login/", "/healthz"])
-def test_every_response_carries_a_strict_content_security_policy(client: Client, path: str):
+def test_every_response_carries_a_strict_content_security_policy(client: Client, path: str) -> None:
     policy = client.get(path)["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
 

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -78,20 +79,21 @@ def _clean_env(**env: str) -> dict[str, str]:
     return {**clean, "PYTHONDONTWRITEBYTECODE": "1", **env}
 
 
-def _run(args: list[str], cwd: Path = BASE_DIR, **env: str) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path = BASE_DIR, /, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         args, env=_clean_env(**env), cwd=cwd, capture_output=True, text=True, timeout=120
     )
 
 
-def _settings(module: str, root: Path = BASE_DIR, **env: str) -> dict[str, object]:
+def _settings(module: str, root: Path = BASE_DIR, /, **env: str) -> dict[str, Any]:
     env = {"DJANGO_SETTINGS_MODULE": module, "PYTHONPATH": str(root), **env}
-    result = _run([sys.executable, "-c", PROBE, module], cwd=root, **env)
+    result = _run([sys.executable, "-c", PROBE, module], root, **env)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    loaded: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
 
 
-def test_production_refuses_to_start_without_a_secret_key_and_a_database():
+def test_production_refuses_to_start_without_a_secret_key_and_a_database() -> None:
     loaded = _settings("config.settings.production")
 
     assert loaded == {
@@ -101,14 +103,14 @@ def test_production_refuses_to_start_without_a_secret_key_and_a_database():
     }
 
 
-def test_production_names_the_one_setting_missing():
+def test_production_names_the_one_setting_missing() -> None:
     loaded = _settings("config.settings.production", SECRET_KEY=SECRET)
 
     assert loaded["error"] == "ImproperlyConfigured"
     assert loaded["message"].startswith("Production settings need DATABASE_URL in the environment")
 
 
-def test_production_never_debugs_and_is_https_only():
+def test_production_never_debugs_and_is_https_only() -> None:
     loaded = _settings("config.settings.production", **PRODUCTION, DEBUG="1")
 
     assert "error" not in loaded, loaded
@@ -124,14 +126,14 @@ def test_production_never_debugs_and_is_https_only():
     assert loaded["environ_changed"] == []
 
 
-def test_production_keeps_database_connections_and_checks_them_before_reuse():
+def test_production_keeps_database_connections_and_checks_them_before_reuse() -> None:
     loaded = _settings("config.settings.production", **PRODUCTION)
 
     assert loaded["CONN_MAX_AGE"] == 60
     assert loaded["CONN_HEALTH_CHECKS"] is True
 
 
-def test_production_trusts_forwarded_https_only_behind_a_configured_proxy():
+def test_production_trusts_forwarded_https_only_behind_a_configured_proxy() -> None:
     direct = _settings("config.settings.production", **PRODUCTION)
     proxied = _settings("config.settings.production", **PRODUCTION, NUM_PROXIES="1")
 
@@ -139,7 +141,7 @@ def test_production_trusts_forwarded_https_only_behind_a_configured_proxy():
     assert proxied["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
-def test_production_passes_the_deployment_checks():
+def test_production_passes_the_deployment_checks() -> None:
     result = _run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -150,7 +152,7 @@ def test_production_passes_the_deployment_checks():
     assert "System check identified no issues" in result.stdout
 
 
-def test_the_deployment_checks_catch_a_production_without_https():
+def test_the_deployment_checks_catch_a_production_without_https() -> None:
     result = _run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -164,7 +166,7 @@ def test_the_deployment_checks_catch_a_production_without_https():
         assert check in result.stderr + result.stdout
 
 
-def test_development_runs_with_no_configuration_at_all():
+def test_development_runs_with_no_configuration_at_all() -> None:
     loaded = _settings("config.settings.development")
 
     assert loaded["DEBUG"] is True
@@ -175,28 +177,28 @@ def test_development_runs_with_no_configuration_at_all():
     assert loaded["environ_changed"] == []
 
 
-def test_development_without_debug_refuses_to_run_without_a_secret_key():
+def test_development_without_debug_refuses_to_run_without_a_secret_key() -> None:
     loaded = _settings("config.settings.development", DEBUG="0")
 
     assert loaded["error"] == "ImproperlyConfigured"
     assert loaded["message"].startswith("SECRET_KEY is not set.")
 
 
-def test_development_with_a_secret_key_runs_without_debug():
+def test_development_with_a_secret_key_runs_without_debug() -> None:
     loaded = _settings("config.settings.development", DEBUG="0", SECRET_KEY=SECRET)
 
     assert loaded["DEBUG"] is False
     assert loaded["SECRET_KEY"] == SECRET
 
 
-def test_without_redis_tasks_run_in_process():
+def test_without_redis_tasks_run_in_process() -> None:
     loaded = _settings("config.settings.development")
 
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is True
     assert loaded["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_with_redis_the_broker_is_redis_and_the_cache_survives_its_outages():
+def test_with_redis_the_broker_is_redis_and_the_cache_survives_its_outages() -> None:
     loaded = _settings("config.settings.development", REDIS_URL="redis://cache.example.org:6379/3")
 
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
@@ -207,7 +209,7 @@ def test_with_redis_the_broker_is_redis_and_the_cache_survives_its_outages():
 @pytest.mark.parametrize("module", ["config.settings.development", "config.settings.production"])
 def test_importing_settings_makes_no_folder_and_reads_dotenv_into_itself_alone(
     tmp_path: Path, module: str
-):
+) -> None:
     """A copy of ``config/`` in an empty folder, with a ``.env`` beside it: the settings read
     the file, and leave the folder and the process's environment as they were."""
     shutil.copytree(
@@ -216,7 +218,7 @@ def test_importing_settings_makes_no_folder_and_reads_dotenv_into_itself_alone(
     (tmp_path / ".env").write_text("API_RATE_ANON=7/minute\n")
     before = sorted(p.name for p in tmp_path.iterdir())
 
-    loaded = _settings(module, root=tmp_path, **PRODUCTION)
+    loaded = _settings(module, tmp_path, **PRODUCTION)
 
     assert "error" not in loaded, loaded
     assert loaded["API_RATE_ANON"] == "7/minute"
@@ -238,7 +240,7 @@ else:
 @pytest.mark.parametrize("entry_point", ["config.wsgi", "config.asgi"])
 def test_the_servers_entry_points_default_to_production_and_refuse_an_unconfigured_start(
     entry_point: str,
-):
+) -> None:
     result = _run([sys.executable, "-c", ENTRY_POINT, entry_point])
 
     assert result.returncode == 0, result.stderr
@@ -248,7 +250,7 @@ def test_the_servers_entry_points_default_to_production_and_refuse_an_unconfigur
     )
 
 
-def test_the_celery_app_defaults_to_production_settings():
+def test_the_celery_app_defaults_to_production_settings() -> None:
     script = (
         "from config.celery import app\n"
         "import os\n"
@@ -261,7 +263,7 @@ def test_the_celery_app_defaults_to_production_settings():
     assert result.stdout.strip().splitlines()[-1] == "config.settings.production True True 30"
 
 
-def test_manage_py_alone_defaults_to_development():
+def test_manage_py_alone_defaults_to_development() -> None:
     result = _run(
         [
             sys.executable,

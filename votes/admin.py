@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -36,9 +36,10 @@ from votes.services import (
 )
 
 
-def _user(request: HttpRequest) -> AbstractBaseUser | None:
+def _user(request: HttpRequest) -> User | None:
+    """The signed-in user (the project keeps Django's ``User`` model), else None."""
     user = request.user
-    return user if isinstance(user, AbstractBaseUser) else None
+    return user if isinstance(user, User) else None
 
 
 class AppendOnlyAdmin(HistoryAdmin):

@@ -190,7 +190,9 @@ def _outcome(path: Path, vote: SourceVote) -> charter.Result | None:
 def draft_topic(draft: Draft | None, subject: str = "") -> str:
     """The topic key of a draft (its regime's name, else its title) or of a subject line."""
     if draft is not None and draft.regime_id:
-        return charter.topic_of(draft.regime.name)
+        regime = draft.regime
+        assert regime is not None  # its id is set
+        return charter.topic_of(regime.name)
     if subject:
         return charter.topic_of(subject)
     return charter.topic_of(draft.title) if draft is not None else ""

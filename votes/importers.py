@@ -738,7 +738,8 @@ def _find(existing: list[RecordedVote], record: VoteRecord) -> RecordedVote | No
             for v in existing
             if v.voted_on == record.voted_on
             and not v.resolution_number
-            and record.draft_symbol in (v.draft_symbol, v.draft.symbol if v.draft_id else None)
+            and record.draft_symbol
+            in (v.draft_symbol, v.draft.symbol if v.draft is not None else None)
         ]
         if len(same) > 1:
             meeting = [v for v in same if v.meeting_record == record.meeting_record] or same

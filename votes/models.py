@@ -4,6 +4,7 @@ projections the engine computes from positions."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -55,14 +56,14 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(
                 f"{self._meta.verbose_name} records are append-only: record a new one instead."
             )
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{self._meta.verbose_name} records are append-only.")
 
 
@@ -290,7 +291,7 @@ class RecordedVote(AppendOnlyModel):
 
     @property
     def label(self) -> str:
-        if self.draft_id and self.draft.symbol:
+        if self.draft is not None and self.draft.symbol:
             return self.draft.symbol
         if self.resolution_number:
             return f"S/RES/{self.resolution_number}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -57,7 +57,8 @@ class VoteSearchForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "Anyone"), *members]  # type: ignore[attr-defined]
+        member = cast(forms.ChoiceField, self.fields["member"])
+        member.choices = [("", "Anyone"), *members]
 
 
 @dataclass(frozen=True)

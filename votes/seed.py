@@ -169,7 +169,7 @@ def _load_regimes(report: SeedReport) -> None:
                 "name": item["name"],
                 "resolution": item["resolution"],
                 "committee": item["committee"],
-                "established_on": _date(item["established_on"]),
+                "established_on": _day(item["established_on"]),
                 "source": item["source"],
             },
         )
@@ -182,7 +182,7 @@ def _load_resolutions_and_measures(report: SeedReport) -> None:
         _, created = Resolution.objects.get_or_create(
             number=int(row["resolution"]),
             defaults={
-                "adopted_on": _date(row["adopted_on"]),
+                "adopted_on": _day(row["adopted_on"]),
                 "regime": regime,
                 "meeting_record": row["meeting_record"],
                 "press_release": row["press_release"],
@@ -243,7 +243,7 @@ def _load_drafts(report: SeedReport) -> None:
                 draft=draft,
                 number=version["number"],
                 defaults={
-                    "dated": _date(version["dated"]),
+                    "dated": _day(version["dated"]),
                     "text": version["text"],
                     "source": version["source"],
                 },

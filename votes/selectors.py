@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -27,6 +27,7 @@ from members.selectors import horseshoe, member_name
 from resolutions.api import drafts_with_sponsors
 from resolutions.models import (
     Draft,
+    DraftQuerySet,
     DraftVersion,
     Measure,
     Provision,
@@ -67,7 +68,7 @@ def draft_or_404(key: str) -> Draft:
         raise Http404(f"No draft with the id, slug or symbol {key!r}.") from None
 
 
-def with_outcome(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
+def with_outcome(drafts: DraftQuerySet) -> DraftQuerySet:
     """Drafts with their latest stored projection: probability of adoption and most likely
     outcome (``with_projection_state`` and one more column of the same row)."""
     latest = Projection.objects.filter(draft=OuterRef("pk")).order_by("-computed_at", "-id")
@@ -91,7 +92,8 @@ def mark_stale(drafts: Iterable[Draft]) -> list[Draft]:
     rows = list(drafts)
     stale = set(stale_drafts().filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
     for draft in rows:
-        draft.projection_is_stale = draft.pk in stale  # type: ignore[attr-defined]
+        # An attribute for the templates beside the annotations; no model field declares it.
+        draft.projection_is_stale = draft.pk in stale  # type: ignore[attr-defined]  # stub gap
     return rows
 
 

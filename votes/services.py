@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -78,7 +78,7 @@ def position_record(
     as_of: dt.date,
     source: str,
     source_url: str = "",
-    entered_by: AbstractBaseUser | None = None,
+    entered_by: User | None = None,
     supersedes: int | None = None,
 ) -> Position:
     """Record a member's position on a draft as a new row (positions are never edited).
@@ -95,7 +95,7 @@ def position_record(
 
 @transaction.atomic
 def positions_record(
-    *, draft: Draft, entries: Iterable[PositionEntry], entered_by: AbstractBaseUser | None = None
+    *, draft: Draft, entries: Iterable[PositionEntry], entered_by: User | None = None
 ) -> list[Position]:
     """Record several positions on one draft at once: all are written or none, and the
     projection is refreshed once after the commit."""
@@ -146,9 +146,7 @@ def _check_as_of(draft: Draft, as_of: dt.date) -> None:
         raise ValidationError({"as_of": f"{as_of} is after {why}."})
 
 
-def _position_create(
-    draft: Draft, entry: PositionEntry, entered_by: AbstractBaseUser | None
-) -> Position:
+def _position_create(draft: Draft, entry: PositionEntry, entered_by: User | None) -> Position:
     confidence = position_validate(draft, entry)
     if entry.supersedes is not None:
         _check_supersedes(draft, entry)
@@ -276,7 +274,7 @@ def vote_check(
         return CheckedVote(record, Outcome.ADOPTED, None, (), None)
     if record.kind == VoteKind.BALLOTS:
         given = record.ballots or {}
-        errors = []
+        errors: list[ValidationError | str] = []
         for code, vote in given.items():
             if code not in by_code:
                 known = Member.objects.filter(code=code).first()
@@ -363,9 +361,7 @@ def _check_counts(
     )
 
 
-def recorded_vote_unsaved(
-    checked: CheckedVote, entered_by: AbstractBaseUser | None = None
-) -> RecordedVote:
+def recorded_vote_unsaved(checked: CheckedVote, entered_by: User | None = None) -> RecordedVote:
     """The row a checked decision is stored as (not yet saved)."""
     record, counts = checked.record, checked.counts
     symbol = record.draft_symbol or ((record.draft.symbol or "") if record.draft else "")
@@ -410,7 +406,7 @@ def recorded_vote_create(
     kind: str = VoteKind.BALLOTS,
     counts: VoteCounts | None = None,
     vetoed_by: tuple[str, ...] = (),
-    entered_by: AbstractBaseUser | None = None,
+    entered_by: User | None = None,
 ) -> RecordedVote:
     """Record a vote: with one ballot for each member seated that day, no more and no fewer;
     or, for a record without ballots, with its counts and vetoing members; or an adoption

@@ -12,6 +12,7 @@ Importing a settings module changes nothing outside it: it makes no folder and l
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 import structlog
@@ -21,7 +22,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 
-class _Env(environ.Env):
+class _Env(environ.Env):  # type: ignore[misc]  # django-environ ships no types: Env is Any
     # A copy of the environment: reading ``.env`` fills it, never the process's own.
     ENVIRON = dict(os.environ)
 
@@ -78,7 +79,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -133,7 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 
 

@@ -109,7 +109,7 @@ def test_the_admin_shows_the_history_of_a_position_and_cannot_revert_it(
 
     assert page.status_code == 200
     assert "eddie" in page.content.decode()
-    record = position.history.get()  # type: ignore[attr-defined]
+    record = position.history.get()
     url = reverse("admin:votes_position_simple_history", args=[position.pk, record.history_id])
     assert browser.post(url, {"stance": "yes"}).status_code == 403
     assert Position.objects.filter(draft=draft_2019, member__code="DNK").count() == 1

@@ -46,7 +46,7 @@ def assert_error(
     ``code``)."""
     assert response.status_code == status, response.content[:1000]
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert set(body) == {"detail", "code", "errors"}, body
     assert isinstance(body["detail"], str) and body["detail"], body
     assert body["code"] in ERROR_CODES, body
@@ -66,7 +66,7 @@ def assert_error(
     return body
 
 
-def _post_raw(client: APIClient, url: str, raw: str, content_type: str = "application/json"):
+def _post_raw(client: APIClient, url: str, raw: str, content_type: str = "application/json") -> Any:
     return client.generic("POST", url, raw, content_type=content_type)
 
 
@@ -110,7 +110,7 @@ def test_bad_position_is_refused_and_nothing_written(
     change: dict[str, Any],
     field: str,
     message: str | None,
-):
+) -> None:
     before = row_counts()
     response = editor_client.post(
         API + f"drafts/{draft_2019.slug}/positions/", {**GOOD_POSITION, **change}, format="json"
@@ -121,7 +121,7 @@ def test_bad_position_is_refused_and_nothing_written(
 
 def test_member_not_seated_on_the_drafts_date_is_named(
     seeded: None, editor_client: APIClient, row_counts: Any
-):
+) -> None:
     # S/2022/431 was voted on 2022-05-26 (its only date); Belgium sat in 2019-2020.
     before = row_counts()
     response = editor_client.post(
@@ -136,7 +136,9 @@ def test_member_not_seated_on_the_drafts_date_is_named(
     assert row_counts() == before
 
 
-def test_missing_fields_are_each_named(draft_2019: Any, editor_client: APIClient, row_counts: Any):
+def test_missing_fields_are_each_named(
+    draft_2019: Any, editor_client: APIClient, row_counts: Any
+) -> None:
     before = row_counts()
     response = editor_client.post(API + f"drafts/{draft_2019.slug}/positions/", {}, format="json")
     body = assert_error(response, 400)
@@ -176,14 +178,14 @@ def test_missing_fields_are_each_named(draft_2019: Any, editor_client: APIClient
 )
 def test_malformed_or_wrongly_typed_position_bodies(
     draft_2019: Any, editor_client: APIClient, row_counts: Any, raw: str, field: str | None
-):
+) -> None:
     before = row_counts()
     response = _post_raw(editor_client, API + f"drafts/{draft_2019.slug}/positions/", raw)
     assert_error(response, 400, field)
     assert row_counts() == before
 
 
-def test_malformed_json_names_the_body(draft_2019: Any, editor_client: APIClient):
+def test_malformed_json_names_the_body(draft_2019: Any, editor_client: APIClient) -> None:
     response = _post_raw(
         editor_client, API + f"drafts/{draft_2019.slug}/positions/", '{"member": "BEL",'
     )
@@ -193,7 +195,7 @@ def test_malformed_json_names_the_body(draft_2019: Any, editor_client: APIClient
 
 def test_position_body_that_is_not_json_is_unsupported(
     draft_2019: Any, editor_client: APIClient, row_counts: Any
-):
+) -> None:
     before = row_counts()
     response = _post_raw(
         editor_client,
@@ -207,7 +209,7 @@ def test_position_body_that_is_not_json_is_unsupported(
 
 def test_huge_supersedes_is_a_conflict_not_a_crash(
     draft_2019: Any, editor_client: APIClient, row_counts: Any
-):
+) -> None:
     before = row_counts()
     for huge in (2**31, 2**63, 10**30):
         response = editor_client.post(
@@ -245,7 +247,7 @@ def test_bad_scenarios(
     body: dict[str, Any],
     field: str,
     message: str | None,
-):
+) -> None:
     before = row_counts()
     response = analyst_client.post(
         API + f"drafts/{draft_2019.slug}/scenarios/", body, format="json"
@@ -266,7 +268,7 @@ def test_bad_scenarios(
 )
 def test_malformed_scenario_bodies(
     draft_2019: Any, analyst_client: APIClient, row_counts: Any, raw: str, field: str
-):
+) -> None:
     before = row_counts()
     response = _post_raw(analyst_client, API + f"drafts/{draft_2019.slug}/scenarios/", raw)
     assert_error(response, 400, field)
@@ -304,7 +306,7 @@ def test_bad_vote_is_refused_and_nothing_written(
     change: dict[str, Any],
     field: str,
     message: str | None,
-):
+) -> None:
     before = row_counts()
     response = editor_client.post(API + "votes/", {**GOOD_VOTE, **change}, format="json")
     assert_error(response, 400, field, message)
@@ -313,7 +315,7 @@ def test_bad_vote_is_refused_and_nothing_written(
 
 def test_vote_before_the_charter_is_a_400_not_a_500(
     seeded: None, editor_client: APIClient, row_counts: Any
-):
+) -> None:
     before = row_counts()
     response = editor_client.post(
         API + "votes/", {**GOOD_VOTE, "voted_on": "1900-01-01"}, format="json"
@@ -334,7 +336,7 @@ def test_vote_before_the_charter_is_a_400_not_a_500(
 )
 def test_malformed_vote_bodies(
     seeded: None, editor_client: APIClient, row_counts: Any, raw: str, field: str | None
-):
+) -> None:
     before = row_counts()
     response = _post_raw(editor_client, API + "votes/", raw)
     assert_error(response, 400, field)
@@ -365,7 +367,7 @@ def test_malformed_vote_bodies(
 )
 def test_bad_query_parameters(
     draft_2019: Any, analyst_client: APIClient, url: str, field: str, message: str | None
-):
+) -> None:
     response = analyst_client.get(API + url.replace("{2019}", draft_2019.slug))
     assert_error(response, 400, field, message)
 
@@ -374,7 +376,7 @@ def test_bad_query_parameters(
 @pytest.mark.parametrize("day", ["0001-01-01", "1945-10-23"])
 def test_dates_before_the_charter_are_a_400_not_a_500(
     seeded: None, analyst_client: APIClient, endpoint: str, day: str
-):
+) -> None:
     response = analyst_client.get(API + endpoint, {"on": day})
     assert_error(response, 400, "on")
 
@@ -399,7 +401,7 @@ def test_dates_before_the_charter_are_a_400_not_a_500(
 )
 def test_unknown_objects_are_404_with_the_error_shape(
     seeded: None, editor_client: APIClient, row_counts: Any, method: str, url: str
-):
+) -> None:
     before = row_counts()
     if method == "get":
         response = editor_client.get(API + url)
@@ -410,7 +412,7 @@ def test_unknown_objects_are_404_with_the_error_shape(
     assert row_counts() == before
 
 
-def test_unknown_draft_names_the_key(seeded: None, analyst_client: APIClient):
+def test_unknown_draft_names_the_key(seeded: None, analyst_client: APIClient) -> None:
     body = assert_error(analyst_client.get(API + "drafts/no-such-draft/tally/"), 404)
     assert "no-such-draft" in body["detail"]
 
@@ -425,9 +427,9 @@ def dprk() -> SanctionsRegime:
 
 def test_draft_whose_council_is_incomplete_is_a_400_not_a_500(
     seeded: None, analyst_client: APIClient, dprk: SanctionsRegime
-):
+) -> None:
     day = dt.date(2028, 3, 1)  # an open draft without a vote date would take today's Council
-    draft = DraftFactory(circulated_on=day, vote_on=day, regime=dprk)
+    draft = DraftFactory.create(circulated_on=day, vote_on=day, regime=dprk)
     for url in (f"drafts/{draft.slug}/tally/", f"drafts/{draft.slug}/projection/"):
         assert_error(analyst_client.get(API + url), 400)
     response = analyst_client.post(
@@ -443,11 +445,11 @@ def test_draft_whose_council_is_incomplete_is_a_400_not_a_500(
 
 def test_a_draft_dated_before_the_charter_does_not_break_the_api(
     seeded: None, analyst_client: APIClient, dprk: SanctionsRegime
-):
+) -> None:
     """Such a draft can be entered (the model and the admin accept any date); the API must
     still list drafts, and answer 400 where no Council can be computed."""
     day = dt.date(1940, 1, 1)
-    draft = DraftFactory(circulated_on=day, vote_on=day, regime=dprk)
+    draft = DraftFactory.create(circulated_on=day, vote_on=day, regime=dprk)
     listed = analyst_client.get(API + "drafts/")
     assert listed.status_code == 200
     assert analyst_client.get(API + f"drafts/{draft.slug}/").status_code == 200
@@ -455,7 +457,9 @@ def test_a_draft_dated_before_the_charter_does_not_break_the_api(
     assert_error(analyst_client.get(API + f"drafts/{draft.slug}/projection/"), 400)
 
 
-def test_rejected_writes_leave_no_recorded_vote_behind(seeded: None, editor_client: APIClient):
+def test_rejected_writes_leave_no_recorded_vote_behind(
+    seeded: None, editor_client: APIClient
+) -> None:
     before = RecordedVote.objects.count()
     for change in ({"voted_on": "2028-03-01"}, {"ballots": {"USA": "yes"}}):
         editor_client.post(API + "votes/", {**GOOD_VOTE, **change}, format="json")
@@ -482,7 +486,7 @@ def test_rejected_writes_leave_no_recorded_vote_behind(seeded: None, editor_clie
 )
 def test_a_typed_parameter_given_empty_or_wrong_is_a_400_naming_it(
     seeded: None, analyst_client: APIClient, path: str, params: dict[str, str], field: str
-):
+) -> None:
     response = analyst_client.get(API + path, params)
 
     assert response.status_code == 400, response.content
@@ -490,7 +494,9 @@ def test_a_typed_parameter_given_empty_or_wrong_is_a_400_naming_it(
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
-def test_an_empty_free_text_search_is_simply_no_search(seeded: None, analyst_client: APIClient):
+def test_an_empty_free_text_search_is_simply_no_search(
+    seeded: None, analyst_client: APIClient
+) -> None:
     everything = analyst_client.get(API + "drafts/").json()
 
     assert analyst_client.get(API + "drafts/", {"search": ""}).json() == everything
@@ -499,7 +505,7 @@ def test_an_empty_free_text_search_is_simply_no_search(seeded: None, analyst_cli
 @pytest.mark.parametrize(
     "path", ["nowhere/", "votes/abc/", "drafts/S%2F2019%2F961/tally/", "drafts/x/y/z/"]
 )
-def test_a_path_the_api_does_not_have_is_a_json_404(anon_client: APIClient, path: str):
+def test_a_path_the_api_does_not_have_is_a_json_404(anon_client: APIClient, path: str) -> None:
     response = anon_client.get(API + path)
 
     assert response.status_code == 404

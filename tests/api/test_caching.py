@@ -36,8 +36,9 @@ def _url(draft: Any, kind: str) -> str:
 
 
 def _get(client: APIClient, draft: Any, kind: str, etag: str | None = None) -> Any:
-    headers = {"HTTP_IF_NONE_MATCH": etag} if etag else {}
-    return client.get(_url(draft, kind), **headers)
+    if etag:
+        return client.get(_url(draft, kind), HTTP_IF_NONE_MATCH=etag)
+    return client.get(_url(draft, kind))
 
 
 def _record_through_api(client: APIClient, draft: Any) -> None:
@@ -69,7 +70,7 @@ def _record_through_service(draft: Any) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_responses_carry_etag_and_last_modified(
     draft_2019: Any, analyst_client: APIClient, kind: str
-):
+) -> None:
     response = _get(analyst_client, draft_2019, kind)
     assert response.status_code == 200
     etag = response["ETag"]
@@ -88,7 +89,7 @@ def test_responses_carry_etag_and_last_modified(
 @pytest.mark.parametrize("kind", KINDS)
 def test_matching_if_none_match_is_304_with_an_empty_body(
     draft_2019: Any, analyst_client: APIClient, kind: str
-):
+) -> None:
     etag = _get(analyst_client, draft_2019, kind)["ETag"]
     response = _get(analyst_client, draft_2019, kind, etag)
     assert response.status_code == 304
@@ -100,14 +101,18 @@ def test_matching_if_none_match_is_304_with_an_empty_body(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_other_etag_is_a_full_response(draft_2019: Any, analyst_client: APIClient, kind: str):
+def test_other_etag_is_a_full_response(
+    draft_2019: Any, analyst_client: APIClient, kind: str
+) -> None:
     response = _get(analyst_client, draft_2019, kind, '"not-the-etag"')
     assert response.status_code == 200
     assert response.json()
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_weak_form_of_the_etag_also_matches(draft_2019: Any, analyst_client: APIClient, kind: str):
+def test_weak_form_of_the_etag_also_matches(
+    draft_2019: Any, analyst_client: APIClient, kind: str
+) -> None:
     """If-None-Match uses the weak comparison (RFC 9110, 13.1.2): W/"x" matches "x". Proxies
     that compress responses (nginx with gzip, for one) hand clients the weak form."""
     etag = _get(analyst_client, draft_2019, kind)["ETag"]
@@ -118,7 +123,7 @@ def test_weak_form_of_the_etag_also_matches(draft_2019: Any, analyst_client: API
 @pytest.mark.parametrize("how", ["api", "service"])
 def test_tally_etag_changes_when_a_position_is_recorded(
     draft_2019: Any, analyst_client: APIClient, editor_client: APIClient, how: str
-):
+) -> None:
     first = _get(analyst_client, draft_2019, "tally")
     etag = first["ETag"]
     assert first.json()["permanent_opposed"] == ["FRA", "GBR", "USA"]
@@ -141,7 +146,7 @@ def test_tally_etag_changes_when_a_position_is_recorded(
 @pytest.mark.parametrize("how", ["api", "service"])
 def test_projection_says_stale_after_a_position_until_the_refresh_it_sends_has_run(
     draft_2019: Any, analyst_client: APIClient, editor_client: APIClient, how: str
-):
+) -> None:
     first = _get(analyst_client, draft_2019, "projection")
     etag = first["ETag"]
     before = first.json()
@@ -172,7 +177,7 @@ def test_projection_says_stale_after_a_position_until_the_refresh_it_sends_has_r
 
 def test_a_read_of_a_stale_projection_writes_nothing_and_sends_one_refresh(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     before = _get(analyst_client, draft_2019, "projection").json()
     _record_through_service(draft_2019)
     rows = Projection.objects.count()
@@ -191,7 +196,7 @@ def test_a_read_of_a_stale_projection_writes_nothing_and_sends_one_refresh(
 
 def test_fresh_computes_in_the_request_and_writes_nothing(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     stored = _get(analyst_client, draft_2019, "projection").json()
     _record_through_service(draft_2019)
     rows = Projection.objects.count()
@@ -210,7 +215,7 @@ def test_fresh_computes_in_the_request_and_writes_nothing(
 
 def test_a_draft_without_a_stored_projection_is_computed_in_memory_and_a_refresh_sent(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     Projection.objects.filter(draft=draft_2019).delete()
     with refreshes_held() as sent:
         body = _get(analyst_client, draft_2019, "projection").json()
@@ -235,10 +240,11 @@ def test_a_draft_without_a_stored_projection_is_computed_in_memory_and_a_refresh
 
 def test_drafts_list_shows_stale_until_the_projection_is_repaired(
     draft_2019: Any, analyst_client: APIClient, editor_client: APIClient
-):
+) -> None:
     def listed() -> dict[str, Any]:
         body = analyst_client.get(API + "drafts/", {"status": "in_negotiation"}).json()
-        return body["results"][0]
+        first: dict[str, Any] = body["results"][0]
+        return first
 
     assert listed()["projection"]["stale"] is False
     assert listed()["tally"]["counts"]["abstain"] == 0
@@ -254,7 +260,7 @@ def test_drafts_list_shows_stale_until_the_projection_is_repaired(
 
 def test_cached_tally_is_not_served_after_a_new_position(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     """The tally body is cached; a new position must never be answered from the old entry,
     even for a client that sends no validator."""
     assert _get(analyst_client, draft_2019, "tally").json()["counts"]["abstain"] == 0
@@ -264,7 +270,7 @@ def test_cached_tally_is_not_served_after_a_new_position(
 
 def test_last_modified_moves_forward_with_a_new_position(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     first = parsedate_to_datetime(_get(analyst_client, draft_2019, "tally")["Last-Modified"])
     _record_through_service(draft_2019)
     second = parsedate_to_datetime(_get(analyst_client, draft_2019, "tally")["Last-Modified"])

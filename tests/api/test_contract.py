@@ -48,7 +48,9 @@ def _slugs(body: Any) -> list[str]:
 # Root, members, regimes, sectors -----------------------------------------------------------
 
 
-def test_root_lists_every_endpoint_as_an_absolute_link(seeded: None, analyst_client: APIClient):
+def test_root_lists_every_endpoint_as_an_absolute_link(
+    seeded: None, analyst_client: APIClient
+) -> None:
     body = _ok(analyst_client.get(API))
     assert set(body) == {
         "members", "regimes", "sectors", "drafts", "draft", "tally", "projection",
@@ -67,7 +69,7 @@ def test_root_lists_every_endpoint_as_an_absolute_link(seeded: None, analyst_cli
 
 def test_members_on_a_day_are_the_fifteen_seated_with_permanent_flag_and_term(
     seeded: None, analyst_client: APIClient
-):
+) -> None:
     body = _ok(analyst_client.get(API + "members/", {"on": "2019-12-20"}))
     assert body["on"] == "2019-12-20"
     assert (body["seats"], body["known"], body["complete"]) == (15, 15, True)
@@ -97,13 +99,15 @@ def today_is_2019_12_20(monkeypatch: pytest.MonkeyPatch) -> dt.date:
 
 def test_members_default_to_today(
     seeded: None, analyst_client: APIClient, today_is_2019_12_20: dt.date
-):
+) -> None:
     body = _ok(analyst_client.get(API + "members/"))
     assert body["on"] == "2019-12-20"
     assert [m["code"] for m in body["members"]] == COUNCIL_2019
 
 
-def test_members_say_when_only_some_seats_are_known(seeded: None, analyst_client: APIClient):
+def test_members_say_when_only_some_seats_are_known(
+    seeded: None, analyst_client: APIClient
+) -> None:
     body = _ok(analyst_client.get(API + "members/", {"on": "2028-03-01"}))
     assert (body["seats"], body["known"], body["complete"]) == (15, 10, False)
     assert "known for 10 of 15 seats" in body["note"]
@@ -111,7 +115,7 @@ def test_members_say_when_only_some_seats_are_known(seeded: None, analyst_client
     assert {m["code"] for m in body["members"] if m["permanent"]} == P5
 
 
-def test_regimes_list_the_1718_regime(seeded: None, analyst_client: APIClient):
+def test_regimes_list_the_1718_regime(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + "regimes/"))
     assert len(body) == 1
     (regime,) = body
@@ -122,7 +126,7 @@ def test_regimes_list_the_1718_regime(seeded: None, analyst_client: APIClient):
     assert "1718" in regime["committee"]
 
 
-def test_sectors_carry_their_measures_over_time(seeded: None, analyst_client: APIClient):
+def test_sectors_carry_their_measures_over_time(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + "sectors/"))
     by_slug = {s["slug"]: s for s in body}
     assert {"seafood", "textiles", "statues", "coal"} <= set(by_slug)
@@ -138,7 +142,7 @@ def test_sectors_carry_their_measures_over_time(seeded: None, analyst_client: AP
     assert [m["adopted_on"] for m in coal] == sorted(m["adopted_on"] for m in coal)
 
 
-def test_sectors_filter_by_regime(seeded: None, analyst_client: APIClient):
+def test_sectors_filter_by_regime(seeded: None, analyst_client: APIClient) -> None:
     everything = _ok(analyst_client.get(API + "sectors/"))
     dprk = _ok(analyst_client.get(API + "sectors/", {"regime": "dprk-1718"}))
     assert dprk == everything
@@ -150,7 +154,7 @@ def test_sectors_filter_by_regime(seeded: None, analyst_client: APIClient):
 
 def test_drafts_list_items_carry_tally_summary_and_projection(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     assert refresh_stale_projections()  # as the workers do after the seed is loaded
     body = _ok(analyst_client.get(API + "drafts/"))
     assert body["count"] == SEED_DRAFTS
@@ -190,7 +194,7 @@ def test_drafts_list_items_carry_tally_summary_and_projection(
 
 def test_drafts_list_shows_no_tally_before_a_projection_is_stored(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     """The list shows what is stored (it runs no engine): before the workers have computed a
     draft's projection, its tally is null and its projection stale."""
     body = _ok(analyst_client.get(API + "drafts/"))
@@ -201,7 +205,7 @@ def test_drafts_list_shows_no_tally_before_a_projection_is_stored(
 
 def test_drafts_list_shows_the_projected_adoption_once_computed(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     projection = _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))
     body = _ok(analyst_client.get(API + "drafts/", {"status": "in_negotiation"}))
     (item,) = body["results"]
@@ -211,7 +215,7 @@ def test_drafts_list_shows_the_projected_adoption_once_computed(
 
 
 @pytest.mark.parametrize("how", ["slug", "id"])
-def test_draft_detail_by_slug_or_id(draft_2019: Any, analyst_client: APIClient, how: str):
+def test_draft_detail_by_slug_or_id(draft_2019: Any, analyst_client: APIClient, how: str) -> None:
     refresh_stale_projections()
     key = draft_2019.slug if how == "slug" else str(draft_2019.pk)
     body = _ok(analyst_client.get(API + f"drafts/{key}/"))
@@ -241,7 +245,7 @@ def test_draft_detail_by_slug_or_id(draft_2019: Any, analyst_client: APIClient, 
     assert body["tally"]["counts"]["no"] == 3
 
 
-def test_vetoed_draft_detail_by_slug(seeded: None, analyst_client: APIClient):
+def test_vetoed_draft_detail_by_slug(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + "drafts/s-2019-961/"))
     assert body["symbol"] == "S/2019/961"
     assert body["status"] == "vetoed"
@@ -278,25 +282,27 @@ def test_vetoed_draft_detail_by_slug(seeded: None, analyst_client: APIClient):
 )
 def test_drafts_filters(
     draft_2019: Any, analyst_client: APIClient, params: dict[str, str], expected: list[str]
-):
+) -> None:
     body = _ok(analyst_client.get(API + "drafts/", params))
     wanted = [draft_2019.slug if slug == "{2019}" else slug for slug in expected]
     assert sorted(_slugs(body)) == sorted(wanted)
     assert body["count"] == len(wanted)
 
 
-def test_drafts_filter_several_statuses(seeded: None, analyst_client: APIClient):
+def test_drafts_filter_several_statuses(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + "drafts/?status=in_negotiation&status=vetoed"))
     assert body["count"] == SEED_DRAFTS
     body = _ok(analyst_client.get(API + "drafts/", {"status": "vetoed"}))
     assert body["count"] == SEED_DRAFTS - 1
 
 
-def test_drafts_filter_matter_substantive_finds_all(seeded: None, analyst_client: APIClient):
+def test_drafts_filter_matter_substantive_finds_all(
+    seeded: None, analyst_client: APIClient
+) -> None:
     assert _ok(analyst_client.get(API + "drafts/", {"matter": "substantive"}))["count"] == 9
 
 
-def test_drafts_ordering_by_latest_vote(seeded: None, analyst_client: APIClient):
+def test_drafts_ordering_by_latest_vote(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + "drafts/", {"ordering": "-vote_on"}))
     voted = [d for d in body["results"] if d["vote_on"]]
     assert [d["vote_on"] for d in voted] == sorted((d["vote_on"] for d in voted), reverse=True)
@@ -308,13 +314,13 @@ def test_drafts_ordering_by_latest_vote(seeded: None, analyst_client: APIClient)
 
 def test_drafts_default_order_is_latest_circulated_first(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     body = _ok(analyst_client.get(API + "drafts/", {"circulated_after": "2000-01-01"}))
     assert _slugs(body) == [draft_2019.slug]
 
 
-def test_drafts_pagination_with_page_size(seeded: None, analyst_client: APIClient):
-    first = _ok(analyst_client.get(API + "drafts/", {"page_size": 2, "ordering": "symbol"}))
+def test_drafts_pagination_with_page_size(seeded: None, analyst_client: APIClient) -> None:
+    first = _ok(analyst_client.get(API + "drafts/", {"page_size": "2", "ordering": "symbol"}))
     assert first["count"] == SEED_DRAFTS
     assert len(first["results"]) == 2
     assert first["previous"] is None
@@ -336,7 +342,7 @@ def test_drafts_pagination_with_page_size(seeded: None, analyst_client: APIClien
 # Tally and projection -----------------------------------------------------------------------
 
 
-def test_tally_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient):
+def test_tally_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/tally/"))
     assert {
         "quota", "seated", "counts", "permanent_opposed", "outcome_if_held_now",
@@ -367,7 +373,9 @@ def test_tally_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient):
     assert body["recorded_vote"] is None
 
 
-def test_tally_of_a_vetoed_draft_carries_its_recorded_vote(seeded: None, analyst_client: APIClient):
+def test_tally_of_a_vetoed_draft_carries_its_recorded_vote(
+    seeded: None, analyst_client: APIClient
+) -> None:
     """Nobody recorded positions on S/2019/961, so the forecast is fifteen undecided; beside it
     is what happened: vetoed by China and Russia, 13-2-0."""
     body = _ok(analyst_client.get(API + "drafts/s-2019-961/tally/"))
@@ -384,7 +392,7 @@ def test_tally_of_a_vetoed_draft_carries_its_recorded_vote(seeded: None, analyst
     }
 
 
-def test_projection_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient):
+def test_projection_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient) -> None:
     refresh_stale_projections()
     body = _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))
     assert {
@@ -415,7 +423,7 @@ def test_projection_of_the_2019_draft(draft_2019: Any, analyst_client: APIClient
 
 def test_projection_of_a_voted_draft_without_positions_carries_the_recorded_vote(
     seeded: None, analyst_client: APIClient
-):
+) -> None:
     refresh_stale_projections()
     body = _ok(analyst_client.get(API + "drafts/s-2022-431/projection/"))
     assert body["p_adopted"] + body["p_vetoed"] + body["p_failed"] == pytest.approx(1)
@@ -437,7 +445,7 @@ def test_projection_of_a_voted_draft_without_positions_carries_the_recorded_vote
 
 def test_scenario_with_western_abstentions_raises_adoption_and_writes_nothing(
     draft_2019: Any, analyst_client: APIClient, row_counts: Any
-):
+) -> None:
     url = API + f"drafts/{draft_2019.slug}/scenarios/"
     baseline = _ok(analyst_client.post(url, {"overrides": {}}, format="json"))
     before = row_counts()
@@ -459,7 +467,7 @@ def test_scenario_with_western_abstentions_raises_adoption_and_writes_nothing(
 
 def test_scenario_without_overrides_matches_the_projection(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     scenario = _ok(
         analyst_client.post(
             API + f"drafts/{draft_2019.slug}/scenarios/", {"overrides": {}}, format="json"
@@ -473,7 +481,7 @@ def test_scenario_without_overrides_matches_the_projection(
 # Positions ----------------------------------------------------------------------------------
 
 
-def test_positions_list_current_and_history(draft_2019: Any, analyst_client: APIClient):
+def test_positions_list_current_and_history(draft_2019: Any, analyst_client: APIClient) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     current = _ok(analyst_client.get(url))
     assert len(current) == 15
@@ -508,7 +516,7 @@ NEW_POSITION = {
 
 def test_editor_records_a_position_that_becomes_current(
     draft_2019: Any, editor_client: APIClient, editor: Any
-):
+) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     body = _ok(editor_client.post(url, NEW_POSITION, format="json"), 201)
     assert body["member"]["code"] == "BEL"
@@ -557,7 +565,7 @@ def test_editor_records_a_position_that_becomes_current(
 
 def test_position_superseding_the_current_one_is_accepted(
     draft_2019: Any, editor_client: APIClient
-):
+) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     current = Position.objects.filter(draft=draft_2019, member__code="BEL").get()
     body = _ok(
@@ -568,7 +576,7 @@ def test_position_superseding_the_current_one_is_accepted(
 
 def test_position_superseding_an_old_one_is_a_conflict(
     draft_2019: Any, editor_client: APIClient, row_counts: Any
-):
+) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     old = Position.objects.filter(draft=draft_2019, member__code="BEL").get()
     newer = _ok(editor_client.post(url, NEW_POSITION, format="json"), 201)
@@ -616,7 +624,7 @@ def test_a_position_outside_the_drafts_dates_or_its_members_seat_is_refused(
     change: dict[str, str],
     field: str,
     message: str,
-):
+) -> None:
     before = row_counts()
     response = editor_client.post(
         API + f"drafts/{draft_2019.slug}/positions/", {**NEW_POSITION, **change}, format="json"
@@ -627,7 +635,7 @@ def test_a_position_outside_the_drafts_dates_or_its_members_seat_is_refused(
     assert row_counts() == before
 
 
-def test_a_position_after_the_vote_is_refused(seeded: None, editor_client: APIClient):
+def test_a_position_after_the_vote_is_refused(seeded: None, editor_client: APIClient) -> None:
     response = editor_client.post(
         API + "drafts/s-2019-961/positions/",
         {**NEW_POSITION, "as_of": "2019-12-21"},
@@ -645,7 +653,7 @@ def test_a_position_after_the_vote_is_refused(seeded: None, editor_client: APICl
 
 def test_an_older_position_supersedes_nothing(
     draft_2019: Any, editor_client: APIClient, row_counts: Any
-):
+) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     usa = Position.objects.get(draft=draft_2019, member__code="USA")  # as of 2019-12-30
     older = {**NEW_POSITION, "member": "USA", "as_of": "2019-12-20", "stance": "yes"}
@@ -668,7 +676,7 @@ def _vote_id(symbol: str) -> int:
     return RecordedVote.objects.get(draft__symbol=symbol).pk
 
 
-def test_votes_list(seeded: None, analyst_client: APIClient):
+def test_votes_list(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + "votes/"))
     assert body["count"] == SEED_VOTES
     item = body["results"][0]
@@ -705,19 +713,21 @@ def test_votes_list(seeded: None, analyst_client: APIClient):
 )
 def test_votes_filters(
     seeded: None, analyst_client: APIClient, params: dict[str, str], expected: int
-):
+) -> None:
     body = _ok(analyst_client.get(API + "votes/", params))
     assert body["count"] == expected
     assert len({v["id"] for v in body["results"]}) == expected
 
 
-def test_votes_filter_by_member_vote_finds_the_vetoes(seeded: None, analyst_client: APIClient):
+def test_votes_filter_by_member_vote_finds_the_vetoes(
+    seeded: None, analyst_client: APIClient
+) -> None:
     body = _ok(analyst_client.get(API + "votes/", {"member": "USA", "member_vote": "no"}))
     assert sorted(v["draft"] for v in body["results"]) == ["s-2017-1060", "s-2018-516"]
     assert all(v["vetoed_by"] == ["USA"] for v in body["results"])
 
 
-def test_vote_detail_of_s_2019_961(seeded: None, analyst_client: APIClient):
+def test_vote_detail_of_s_2019_961(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + f"votes/{_vote_id('S/2019/961')}/"))
     assert body["draft"] == "s-2019-961"
     assert body["voted_on"] == "2019-12-20"
@@ -738,7 +748,7 @@ def test_vote_detail_of_s_2019_961(seeded: None, analyst_client: APIClient):
     assert ballots["USA"]["vote"] == "yes"
 
 
-def test_vote_detail_of_an_adopted_resolution(seeded: None, analyst_client: APIClient):
+def test_vote_detail_of_an_adopted_resolution(seeded: None, analyst_client: APIClient) -> None:
     vote = RecordedVote.objects.get(resolution_number=2397)
     body = _ok(analyst_client.get(API + f"votes/{vote.pk}/"))
     assert body["draft"] is None
@@ -754,7 +764,7 @@ def _ballots_2019(**votes: str) -> dict[str, str]:
 
 def test_editor_records_a_vote_and_gets_the_engine_outcome(
     draft_2019: Any, editor_client: APIClient, editor: Any
-):
+) -> None:
     # Ten yes votes but three permanent noes: a veto (nine yes votes were reached).
     ballots = _ballots_2019(
         **dict.fromkeys(["RUS", "CHN", *COUNCIL_2019[5:13]], "yes"),
@@ -785,7 +795,7 @@ def test_editor_records_a_vote_and_gets_the_engine_outcome(
     assert [v["id"] for v in listed["results"]] == [body["id"]]
 
 
-def test_editor_records_an_adopted_resolution(seeded: None, editor_client: APIClient):
+def test_editor_records_an_adopted_resolution(seeded: None, editor_client: APIClient) -> None:
     payload = {
         "resolution_number": 9990,
         "voted_on": "2019-12-20",
@@ -800,7 +810,7 @@ def test_editor_records_an_adopted_resolution(seeded: None, editor_client: APICl
 
 def test_votes_outcome_filter_reads_the_engine_outcome_of_a_new_vote(
     seeded: None, editor_client: APIClient
-):
+) -> None:
     payload = {
         "resolution_number": 9991,
         "voted_on": "2019-12-20",
@@ -818,7 +828,7 @@ def test_votes_outcome_filter_reads_the_engine_outcome_of_a_new_vote(
 # Power indices ------------------------------------------------------------------------------
 
 
-def test_power_indices_exact_fractions_and_floats(seeded: None, analyst_client: APIClient):
+def test_power_indices_exact_fractions_and_floats(seeded: None, analyst_client: APIClient) -> None:
     body = _ok(analyst_client.get(API + "power-indices/", {"on": "2019-12-20"}))
     assert (body["on"], body["matter"], body["quota"], body["seated"]) == (
         "2019-12-20",
@@ -843,7 +853,9 @@ def test_power_indices_exact_fractions_and_floats(seeded: None, analyst_client: 
             assert member[f"{name}_float"] == pytest.approx(float(Fraction(member[name])))
 
 
-def test_power_indices_procedural_matter_has_no_veto(seeded: None, analyst_client: APIClient):
+def test_power_indices_procedural_matter_has_no_veto(
+    seeded: None, analyst_client: APIClient
+) -> None:
     body = _ok(
         analyst_client.get(API + "power-indices/", {"on": "2019-12-20", "matter": "procedural"})
     )
@@ -853,7 +865,7 @@ def test_power_indices_procedural_matter_has_no_veto(seeded: None, analyst_clien
 
 def test_power_indices_default_to_today(
     seeded: None, analyst_client: APIClient, today_is_2019_12_20: dt.date
-):
+) -> None:
     body = _ok(analyst_client.get(API + "power-indices/"))
     assert body["on"] == "2019-12-20"
     assert body["seated"] == 15
@@ -865,7 +877,7 @@ def test_power_indices_default_to_today(
 
 def test_schema_is_openapi_3_with_every_path_and_the_error_shape(
     seeded: None, analyst_client: APIClient
-):
+) -> None:
     response = analyst_client.get(API + "schema/", {"format": "json"})
     assert response.status_code == 200
     assert "openapi" in response["Content-Type"]
@@ -900,7 +912,7 @@ def _nullable(schema: dict[str, Any], prop: dict[str, Any]) -> bool:
 
 def test_schema_declares_nullable_every_field_the_api_returns_as_null(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     """A client generated from the schema must be able to read the real responses: every field
     that comes back null is declared nullable (seed drafts outside a regime have no regime;
     seed positions have no entered_by)."""
@@ -939,7 +951,9 @@ def test_schema_declares_nullable_every_field_the_api_returns_as_null(
     assert undeclared == set()
 
 
-def test_docs_serve_swagger_ui_from_our_own_static_files(seeded: None, analyst_client: APIClient):
+def test_docs_serve_swagger_ui_from_our_own_static_files(
+    seeded: None, analyst_client: APIClient
+) -> None:
     response = analyst_client.get(API + "docs/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
@@ -951,7 +965,7 @@ def test_docs_serve_swagger_ui_from_our_own_static_files(seeded: None, analyst_c
     ]
 
 
-def test_timestamps_are_iso_8601(draft_2019: Any, analyst_client: APIClient):
+def test_timestamps_are_iso_8601(draft_2019: Any, analyst_client: APIClient) -> None:
     refresh_stale_projections()
     body = _ok(analyst_client.get(API + f"drafts/{draft_2019.slug}/projection/"))
     computed = dt.datetime.fromisoformat(body["computed_at"].replace("Z", "+00:00"))
@@ -959,7 +973,7 @@ def test_timestamps_are_iso_8601(draft_2019: Any, analyst_client: APIClient):
     assert not math.isnan(body["expected_yes"])
 
 
-def test_schema_says_what_the_server_refuses(seeded: None, analyst_client: APIClient):
+def test_schema_says_what_the_server_refuses(seeded: None, analyst_client: APIClient) -> None:
     """Request bodies are closed at every depth, page numbers start at 1, dates are dates."""
     schema = analyst_client.get(API + "schema/", {"format": "json"}).json()
     components = schema["components"]["schemas"]

@@ -26,7 +26,7 @@ def _csv(response: Any) -> list[dict[str, str]]:
 
 def test_drafts_csv_has_one_row_per_draft_with_flattened_columns(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     refresh_stale_projections()  # as the workers do: the list shows the stored tallies
     rows = _csv(analyst_client.get(API + "drafts/", {"format": "csv"}))
     assert len(rows) == 9
@@ -48,20 +48,22 @@ def test_drafts_csv_has_one_row_per_draft_with_flattened_columns(
     assert vetoed["vote_on"] == "2019-12-20"
 
 
-def test_drafts_csv_is_not_paginated_and_keeps_filters(seeded: None, analyst_client: APIClient):
-    rows = _csv(analyst_client.get(API + "drafts/", {"format": "csv", "page_size": 2}))
+def test_drafts_csv_is_not_paginated_and_keeps_filters(
+    seeded: None, analyst_client: APIClient
+) -> None:
+    rows = _csv(analyst_client.get(API + "drafts/", {"format": "csv", "page_size": "2"}))
     assert len(rows) == 9
     rows = _csv(analyst_client.get(API + "drafts/", {"format": "csv", "status": "vetoed"}))
     assert len(rows) == 8
     assert {row["status"] for row in rows} == {"vetoed"}
     rows = _csv(
-        analyst_client.get(API + "drafts/", {"format": "csv", "ordering": "-vote_on", "page": 1})
+        analyst_client.get(API + "drafts/", {"format": "csv", "ordering": "-vote_on", "page": "1"})
     )
     dated = [row["vote_on"] for row in rows if row["vote_on"]]
     assert dated == sorted(dated, reverse=True)
 
 
-def test_drafts_csv_has_every_row_beyond_one_page(seeded: None, analyst_client: APIClient):
+def test_drafts_csv_has_every_row_beyond_one_page(seeded: None, analyst_client: APIClient) -> None:
     from resolutions.models import SanctionsRegime
     from tests.factories import DraftFactory
 
@@ -75,7 +77,7 @@ def test_drafts_csv_has_every_row_beyond_one_page(seeded: None, analyst_client: 
     assert len({row["id"] for row in rows}) == 61
 
 
-def test_positions_csv(draft_2019: Any, analyst_client: APIClient):
+def test_positions_csv(draft_2019: Any, analyst_client: APIClient) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     rows = _csv(analyst_client.get(url, {"format": "csv"}))
     assert len(rows) == 15
@@ -97,7 +99,7 @@ def test_positions_csv(draft_2019: Any, analyst_client: APIClient):
 
 def test_positions_csv_history_grows_with_a_new_position(
     draft_2019: Any, analyst_client: APIClient, editor_client: APIClient
-):
+) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     response = editor_client.post(
         url,
@@ -118,8 +120,8 @@ def test_positions_csv_history_grows_with_a_new_position(
     assert history[0]["stance"] == "yes"
 
 
-def test_votes_csv(seeded: None, analyst_client: APIClient):
-    rows = _csv(analyst_client.get(API + "votes/", {"format": "csv", "page_size": 2}))
+def test_votes_csv(seeded: None, analyst_client: APIClient) -> None:
+    rows = _csv(analyst_client.get(API + "votes/", {"format": "csv", "page_size": "2"}))
     assert len(rows) == 12
     assert {"id", "draft", "voted_on", "outcome", "vetoed_by", "counts.yes", "counts.no"} <= set(
         rows[0]
@@ -137,17 +139,17 @@ def test_votes_csv(seeded: None, analyst_client: APIClient):
     assert adopted[0]["draft"] == ""
 
 
-def test_votes_csv_keeps_filters(seeded: None, analyst_client: APIClient):
+def test_votes_csv_keeps_filters(seeded: None, analyst_client: APIClient) -> None:
     rows = _csv(analyst_client.get(API + "votes/", {"format": "csv", "outcome": "adopted"}))
     assert sorted(row["resolution_number"] for row in rows) == ["2371", "2375", "2393", "2397"]
 
 
-def test_csv_by_accept_header(seeded: None, analyst_client: APIClient):
+def test_csv_by_accept_header(seeded: None, analyst_client: APIClient) -> None:
     rows = _csv(analyst_client.get(API + "votes/", HTTP_ACCEPT="text/csv"))
     assert len(rows) == 12
 
 
-def test_errors_stay_json_when_csv_was_asked_for(seeded: None, analyst_client: APIClient):
+def test_errors_stay_json_when_csv_was_asked_for(seeded: None, analyst_client: APIClient) -> None:
     """Errors have one shape, JSON {detail, errors}, whatever format was asked for: a client
     must be able to read why its download failed."""
     response = analyst_client.get(API + "drafts/", {"format": "csv", "status": "bogus"})
@@ -172,7 +174,7 @@ def _header(response: Any) -> list[str]:
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_a_position_source_that_looks_like_a_formula_is_written_as_text(
     draft_2019: Any, analyst_client: APIClient, editor_client: APIClient, formula: str
-):
+) -> None:
     url = API + f"drafts/{draft_2019.slug}/positions/"
     position = {
         "member": "BEL",
@@ -198,11 +200,11 @@ def test_a_position_source_that_looks_like_a_formula_is_written_as_text(
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_neutralised_in_the_drafts_csv(
     seeded: None, analyst_client: APIClient, start: str
-):
+) -> None:
     from resolutions.models import SanctionsRegime
     from tests.factories import DraftFactory
 
-    DraftFactory(title=f"{start}cmd|' /C calc'!A0", regime=SanctionsRegime.objects.first())
+    DraftFactory.create(title=f"{start}cmd|' /C calc'!A0", regime=SanctionsRegime.objects.first())
 
     rows = _csv(analyst_client.get(API + "drafts/", {"format": "csv"}))
 
@@ -212,7 +214,7 @@ def test_every_formula_start_is_neutralised_in_the_drafts_csv(
     assert any(row["title"] == "Ukraine" for row in rows)
 
 
-def test_numbers_stay_numbers_and_text_that_looks_like_one_gets_the_quote():
+def test_numbers_stay_numbers_and_text_that_looks_like_one_gets_the_quote() -> None:
     from api.renderers import CSVRenderer
 
     text = CSVRenderer().render([{"number": -1.5, "count": -3, "text": "-1.5", "flag": False}])
@@ -230,7 +232,7 @@ def test_numbers_stay_numbers_and_text_that_looks_like_one_gets_the_quote():
 )
 def test_an_empty_result_keeps_the_header_of_a_full_one(
     seeded: None, analyst_client: APIClient, path: str, empty: dict[str, str], full: dict[str, str]
-):
+) -> None:
     empty_response = analyst_client.get(API + path, {"format": "csv", **empty})
     full_response = analyst_client.get(API + path, {"format": "csv", **full})
 
@@ -242,10 +244,10 @@ def test_an_empty_result_keeps_the_header_of_a_full_one(
 
 def test_a_draft_without_positions_has_the_positions_header(
     draft_2019: Any, analyst_client: APIClient
-):
+) -> None:
     from tests.factories import DraftFactory
 
-    bare = DraftFactory(regime=draft_2019.regime)
+    bare = DraftFactory.create(regime=draft_2019.regime)
     empty = analyst_client.get(API + f"drafts/{bare.slug}/positions/", {"format": "csv"})
     full = analyst_client.get(API + f"drafts/{draft_2019.slug}/positions/", {"format": "csv"})
 
@@ -256,13 +258,13 @@ def test_a_draft_without_positions_has_the_positions_header(
 
 def test_a_draft_whose_tally_is_unknown_has_empty_tally_cells_not_a_column_of_its_own(
     seeded: None, analyst_client: APIClient
-):
+) -> None:
     """A draft with no date the Council could be read for has no tally (null in JSON): its
     row has the same columns as every other, with empty tally cells."""
     from resolutions.models import SanctionsRegime
     from tests.factories import DraftFactory
 
-    DraftFactory(title="Undated", circulated_on=None, regime=SanctionsRegime.objects.first())
+    DraftFactory.create(title="Undated", circulated_on=None, regime=SanctionsRegime.objects.first())
 
     response = analyst_client.get(API + "drafts/", {"format": "csv"})
     rows = _csv(response)

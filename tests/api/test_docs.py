@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_schema_description_shows_the_token_header_with_its_placeholder(
     analyst_client: APIClient,
-):
+) -> None:
     schema = analyst_client.get(API + "schema/?format=json").json()
 
     assert "`Authorization: Token <your token>`" in schema["info"]["description"]
@@ -24,7 +24,7 @@ def test_the_schema_description_shows_the_token_header_with_its_placeholder(
     }
 
 
-def test_the_root_names_the_2019_dprk_draft_in_its_examples(analyst_client: APIClient):
+def test_the_root_names_the_2019_dprk_draft_in_its_examples(analyst_client: APIClient) -> None:
     body = analyst_client.get(API).json()
 
     assert body["projection"].endswith("/api/v1/drafts/dprk-relief-2019/projection/")

@@ -54,7 +54,7 @@ def _bad_token(clients: dict[str, APIClient]) -> Any:
 DRAFT = API + "drafts/dprk-relief-2019/"
 
 
-def _patch(clients: dict[str, APIClient], **headers: str) -> Any:
+def _patch(clients: dict[str, APIClient], **headers: Any) -> Any:  # WSGI environ entries
     return clients["editor"].patch(DRAFT, {"notes": "Checked."}, format="json", **headers)
 
 
@@ -103,7 +103,7 @@ MEETS: dict[str, tuple[int, str | None, Callable[..., Any]]] = {
 
 def test_every_documented_code_is_met_below_and_the_issues_codes_are_documented(
     analyst_client: APIClient,
-):
+) -> None:
     schema = analyst_client.get(API + "schema/", {"format": "json"}).json()
     error = schema["components"]["schemas"]["Error"]
     documented = error["properties"]["code"]["enum"]
@@ -122,7 +122,7 @@ def test_a_client_meets_each_code(
     row_counts: Any,
     settings: Any,
     code: str,
-):
+) -> None:
     status, field, meet = MEETS[code]
     clients = {"analyst": analyst_client, "editor": editor_client}
     if meet is _throttled:
@@ -139,7 +139,7 @@ def test_a_client_meets_each_code(
 
 def test_a_service_error_without_a_code_is_reported_as_invalid(
     seeded: None, editor_client: APIClient
-):
+) -> None:
     # The service refuses a vote before the draft was circulated with no code of its own.
     response = editor_client.post(
         API + "votes/",
@@ -150,7 +150,9 @@ def test_a_service_error_without_a_code_is_reported_as_invalid(
     assert body["code"] == "invalid"
 
 
-def test_ballots_of_members_not_seated_or_unknown_say_which(seeded: None, editor_client: APIClient):
+def test_ballots_of_members_not_seated_or_unknown_say_which(
+    seeded: None, editor_client: APIClient
+) -> None:
     from tests.api.test_bad_input import BALLOTS
 
     response = editor_client.post(

@@ -43,7 +43,7 @@ def undl(seeded: None) -> None:
 
 def test_the_council_of_1960_answers_with_the_names_of_the_time(
     seeded: None, analyst_client: APIClient
-):
+) -> None:
     body = _ok(analyst_client.get(API + "members/", {"on": "1960-06-01"}))
 
     assert (body["seats"], body["known"], body["complete"]) == (11, 11, True)
@@ -52,7 +52,7 @@ def test_the_council_of_1960_answers_with_the_names_of_the_time(
     assert names["CHN"] == "Republic of China"
 
 
-def test_a_day_before_the_first_meeting_is_a_400(seeded: None, analyst_client: APIClient):
+def test_a_day_before_the_first_meeting_is_a_400(seeded: None, analyst_client: APIClient) -> None:
     message = _error(analyst_client.get(API + "members/", {"on": "1946-01-16"}), 400, "on")
     assert "first met (1946-01-17)" in message
     message = _error(analyst_client.get(API + "power-indices/", {"on": "1946-01-16"}), 400, "on")
@@ -61,7 +61,7 @@ def test_a_day_before_the_first_meeting_is_a_400(seeded: None, analyst_client: A
 
 def test_a_member_gives_its_terms_names_over_time_and_voting_record(
     undl: None, analyst_client: APIClient
-):
+) -> None:
     body = _ok(analyst_client.get(API + "members/RUS/"))
 
     assert (body["code"], body["name"], body["permanent"]) == ("RUS", "Russian Federation", True)
@@ -84,13 +84,13 @@ def test_a_member_gives_its_terms_names_over_time_and_voting_record(
     assert _ok(analyst_client.get(API + "members/SUN/"))["code"] == "RUS"
 
 
-def test_an_unknown_member_is_a_json_404(seeded: None, analyst_client: APIClient):
+def test_an_unknown_member_is_a_json_404(seeded: None, analyst_client: APIClient) -> None:
     response = analyst_client.get(API + "members/XYZ/")
     assert response.status_code == 404
     assert "XYZ" in response.json()["detail"]
 
 
-def test_votes_filter_by_years_member_veto_and_text(undl: None, analyst_client: APIClient):
+def test_votes_filter_by_years_member_veto_and_text(undl: None, analyst_client: APIClient) -> None:
     old = _ok(analyst_client.get(API + "votes/", {"year_from": 1946, "year_to": 1965}))
     assert old["count"] >= 4
     assert all("1946" <= v["voted_on"][:4] <= "1965" for v in old["results"])
@@ -120,7 +120,7 @@ def test_votes_filter_by_years_member_veto_and_text(undl: None, analyst_client: 
 )
 def test_bad_vote_filters_are_400s(
     seeded: None, analyst_client: APIClient, params: dict[str, str], field: str
-):
+) -> None:
     _error(analyst_client.get(API + "votes/", params), 400, field)
 
 
@@ -129,12 +129,12 @@ def _facts() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_the_stats_agree_with_the_facts_file(seeded: None, analyst_client: APIClient):
+def test_the_stats_agree_with_the_facts_file(seeded: None, analyst_client: APIClient) -> None:
     call_command("import_outcomes", str(OUTCOMES), stdout=io.StringIO(), stderr=io.StringIO())
     rows = _facts()
     outcome = {"adopted": "adopted", "vetoed": "vetoed", "not_adopted": "failed"}
 
-    body = _ok(analyst_client.get(API + "stats/outcomes/", {"by": "year", "year_to": 2022}))
+    body = _ok(analyst_client.get(API + "stats/outcomes/", {"by": "year", "year_to": "2022"}))
 
     assert (body["year_from"], body["year_to"]) == (1946, 2022)
     assert [y["year"] for y in body["years"]] == list(range(1946, 2023))
@@ -181,5 +181,5 @@ def test_the_stats_agree_with_the_facts_file(seeded: None, analyst_client: APICl
 )
 def test_bad_stats_parameters_are_400s(
     seeded: None, analyst_client: APIClient, path: str, params: dict[str, str], field: str
-):
+) -> None:
     _error(analyst_client.get(API + path, params), 400, field)

@@ -129,7 +129,7 @@ KEYED: list[tuple[str, str, str]] = [
 BAD_KEYS = [NUL, *NOT_ASCII_DIGITS, "٣٣", "9" * 30, "9" * 5000]
 
 # (route name, path, body given as a change to a good one, name the 400 must give)
-BODIES: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = [
+BODIES: list[tuple[str, str, dict[str, Any], Any, str]] = [
     *[
         ("draft-positions", "drafts/dprk-relief-2019/positions/", GOOD_POSITION, change, field)
         for change, field in [
@@ -183,7 +183,7 @@ def _probed_routes() -> set[str]:
     )
 
 
-def test_every_route_of_the_api_is_probed():
+def test_every_route_of_the_api_is_probed() -> None:
     routes = {pattern.name for pattern in api_v1}
     assert routes == _probed_routes(), "probe each new route with hostile input below"
 
@@ -191,7 +191,7 @@ def test_every_route_of_the_api_is_probed():
 @pytest.mark.parametrize(("route", "path", "params", "field"), QUERIES)
 def test_a_hostile_query_parameter_is_a_json_400_naming_it(
     seeded: None, analyst_client: APIClient, route: str, path: str, params: Any, field: str
-):
+) -> None:
     response = analyst_client.get(API + path, params)
     assert_error(response, 400, field)
 
@@ -206,7 +206,7 @@ def test_a_hostile_key_in_a_path_is_a_json_404_naming_it(
     method: str,
     template: str,
     key: str,
-):
+) -> None:
     before = row_counts()
     url = API + template.replace("{key}", quote(key))
     body = GOOD_POSITION if template.endswith("/positions/") else GOOD_SCENARIO
@@ -232,7 +232,7 @@ def test_a_hostile_body_value_is_a_json_400_naming_its_field(
     good: dict[str, Any],
     change: dict[str, Any],
     field: str,
-):
+) -> None:
     before = row_counts()
     raw = json.dumps({**good, **change})  # lone surrogates as \\ud800 escapes, as JSON allows
     response = editor_client.generic("POST", API + path, raw, content_type="application/json")
@@ -248,7 +248,7 @@ def test_a_hostile_body_value_is_a_json_400_naming_its_field(
 )
 def test_a_body_nested_a_thousand_deep_is_a_400_naming_the_limit(
     seeded: None, editor_client: APIClient, row_counts: Any, route: str, raw: str
-):
+) -> None:
     before = row_counts()
     response = editor_client.generic(
         "POST", API + WRITE_PATHS[route], raw, content_type="application/json"
@@ -263,7 +263,9 @@ def _overrides_nested(levels: int) -> str:
     return '{"overrides": {"USA": ' + "[" * (levels - 2) + "]" * (levels - 2) + "}}"
 
 
-def test_the_depth_limit_is_exactly_the_documented_one(seeded: None, analyst_client: APIClient):
+def test_the_depth_limit_is_exactly_the_documented_one(
+    seeded: None, analyst_client: APIClient
+) -> None:
     url = API + "drafts/dprk-relief-2019/scenarios/"
 
     at_limit = analyst_client.generic(
@@ -277,7 +279,9 @@ def test_the_depth_limit_is_exactly_the_documented_one(seeded: None, analyst_cli
     assert_error(over, 400, "body", code="too_deep")
 
 
-def test_brackets_inside_text_do_not_count_as_depth(draft_2019: Any, editor_client: APIClient):
+def test_brackets_inside_text_do_not_count_as_depth(
+    draft_2019: Any, editor_client: APIClient
+) -> None:
     source = '[{"\\"' * 500 + " quoted from a statement"
     response = editor_client.post(
         API + f"drafts/{draft_2019.slug}/positions/",
@@ -302,5 +306,5 @@ def test_brackets_inside_text_do_not_count_as_depth(draft_2019: Any, editor_clie
         ('"a string"', False),
     ],
 )
-def test_depth_counts_structure_not_text(text: str, deep: bool):
+def test_depth_counts_structure_not_text(text: str, deep: bool) -> None:
     assert too_deep(json.loads(text)) is deep

@@ -51,15 +51,15 @@ def council(db: None) -> list[Member]:
     """A complete Council of 15 (5 permanent, 10 elected for 2030-2031), from the factories."""
     members = []
     for n in range(15):
-        member = MemberFactory(permanent=n < 5)
-        TermFactory(member=member)
+        member = MemberFactory.create(permanent=n < 5)
+        TermFactory.create(member=member)
         members.append(member)
     return members
 
 
 @pytest.fixture
 def regime(db: None) -> SanctionsRegime:
-    return SanctionsRegimeFactory()
+    return SanctionsRegimeFactory.create()
 
 
 def _count(client: APIClient, url: str) -> int:
@@ -111,10 +111,10 @@ def _full_drafts(n: int, council: list[Member], regime: SanctionsRegime) -> list
     """Drafts each with two sponsors, two provisions, a version and a position from all 15."""
     sectors = list(Sector.objects.filter(regime=regime)[:2])
     while len(sectors) < 2:
-        sectors.append(SectorFactory(regime=regime))
+        sectors.append(SectorFactory.create(regime=regime))
     drafts = []
     for _ in range(n):
-        draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
+        draft = DraftFactory.create(circulated_on=DAY, vote_on=DAY, regime=regime)
         Sponsorship.objects.create(draft=draft, member=council[0], penholder=True)
         Sponsorship.objects.create(draft=draft, member=council[5])
         for sector in sectors:
@@ -128,13 +128,13 @@ def _full_drafts(n: int, council: list[Member], regime: SanctionsRegime) -> list
 # Members, regimes, sectors, power indices ---------------------------------------------------
 
 
-def test_members_list(analyst_client: APIClient, django_assert_num_queries: Any):
+def test_members_list(analyst_client: APIClient, django_assert_num_queries: Any) -> None:
     day = dt.date(2040, 6, 1)
 
     def seat(n: int) -> None:
         for _ in range(n):
             Term.objects.create(
-                member=MemberFactory(),
+                member=MemberFactory.create(),
                 start=dt.date(2040, 1, 1),
                 end=dt.date(2041, 12, 31),
                 source="budget test",
@@ -149,7 +149,7 @@ def test_members_list(analyst_client: APIClient, django_assert_num_queries: Any)
     assert response.json()["known"] == LARGE
 
 
-def test_regimes_list(analyst_client: APIClient, django_assert_num_queries: Any):
+def test_regimes_list(analyst_client: APIClient, django_assert_num_queries: Any) -> None:
     SanctionsRegimeFactory.create_batch(SMALL)
     small = _count(analyst_client, API + "regimes/")
     assert small <= BUDGET
@@ -160,12 +160,12 @@ def test_regimes_list(analyst_client: APIClient, django_assert_num_queries: Any)
 
 def test_sectors_list(
     regime: SanctionsRegime, analyst_client: APIClient, django_assert_num_queries: Any
-):
+) -> None:
     resolutions = _resolutions(3)
 
     def sectors(n: int) -> None:
         for _ in range(n):
-            sector = SectorFactory(regime=SanctionsRegimeFactory())
+            sector = SectorFactory.create(regime=SanctionsRegimeFactory.create())
             for resolution in resolutions:
                 Measure.objects.create(
                     sector=sector, resolution=resolution, kind=Measure.Kind.BAN, detail="ban"
@@ -182,13 +182,13 @@ def test_sectors_list(
 
 def test_power_indices(
     council: list[Member], analyst_client: APIClient, django_assert_num_queries: Any
-):
+) -> None:
     """The Council is 15 on any day; what grows is the table of terms around it."""
 
     def other_terms(n: int, start: int) -> None:
         for i in range(start, start + n):
             Term.objects.create(
-                member=MemberFactory(),
+                member=MemberFactory.create(),
                 start=dt.date(2050 + 2 * i, 1, 1),
                 end=dt.date(2051 + 2 * i, 12, 31),
                 source="budget test",
@@ -211,7 +211,7 @@ def test_drafts_list(
     regime: SanctionsRegime,
     analyst_client: APIClient,
     django_assert_num_queries: Any,
-):
+) -> None:
     _full_drafts(SMALL, council, regime)
     assert refresh_stale_projections()  # as the workers do: every draft's projection stored
     small = _count(analyst_client, API + "drafts/")
@@ -233,7 +233,7 @@ def test_drafts_csv(
     regime: SanctionsRegime,
     analyst_client: APIClient,
     django_assert_num_queries: Any,
-):
+) -> None:
     url = API + "drafts/?format=csv"
     _full_drafts(SMALL, council, regime)
     small = _count(analyst_client, url)
@@ -248,7 +248,7 @@ def test_draft_detail(
     regime: SanctionsRegime,
     analyst_client: APIClient,
     django_assert_num_queries: Any,
-):
+) -> None:
     (draft,) = _full_drafts(1, council, regime)
     url = API + f"drafts/{draft.slug}/"
 
@@ -256,7 +256,9 @@ def test_draft_detail(
         for i in range(start, start + n):
             DraftVersion.objects.create(draft=draft, number=i + 2, dated=DAY, text=f"v{i}")
             Provision.objects.create(
-                draft=draft, sector=SectorFactory(regime=regime), action=Provision.Action.EASE
+                draft=draft,
+                sector=SectorFactory.create(regime=regime),
+                action=Provision.Action.EASE,
             )
         _positions(draft, council, n, start=100 + start)
 
@@ -275,11 +277,11 @@ def test_tally_and_projection(
     analyst_client: APIClient,
     django_assert_num_queries: Any,
     kind: str,
-):
+) -> None:
     """Rows are positions on the draft: a history of 2, then of 50. The first read after new
     positions finds the projection stale and sends a refresh (run in-process here); the reads
     compared are the ones after it."""
-    draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
+    draft = DraftFactory.create(circulated_on=DAY, vote_on=DAY, regime=regime)
     url = API + f"drafts/{draft.slug}/{kind}/"
     _positions(draft, council, SMALL)
     small = _count(analyst_client, url)
@@ -300,8 +302,8 @@ def test_positions_list(
     analyst_client: APIClient,
     django_assert_num_queries: Any,
     history: str,
-):
-    draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
+) -> None:
+    draft = DraftFactory.create(circulated_on=DAY, vote_on=DAY, regime=regime)
     url = API + f"drafts/{draft.slug}/positions/?history={history}"
     _positions(draft, council, SMALL)
     small = _count(analyst_client, url)
@@ -316,8 +318,8 @@ def test_scenarios(
     regime: SanctionsRegime,
     analyst_client: APIClient,
     django_assert_num_queries: Any,
-):
-    draft = DraftFactory(circulated_on=DAY, vote_on=DAY, regime=regime)
+) -> None:
+    draft = DraftFactory.create(circulated_on=DAY, vote_on=DAY, regime=regime)
     url = API + f"drafts/{draft.slug}/scenarios/"
     body = {"overrides": {council[0].code: "abstain"}}
 
@@ -367,7 +369,7 @@ def _votes(council: list[Member], n: int, start: int = 0) -> list[RecordedVote]:
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_votes_list(
     council: list[Member], analyst_client: APIClient, django_assert_num_queries: Any, fmt: str
-):
+) -> None:
     url = API + f"votes/?format={fmt}"
     _votes(council, SMALL)
     small = _count(analyst_client, url)
@@ -382,7 +384,7 @@ def test_votes_list(
 
 def test_vote_detail(
     council: list[Member], analyst_client: APIClient, django_assert_num_queries: Any
-):
+) -> None:
     """A vote has one ballot per seated member (15): what grows is the table of votes."""
     first = _votes(council, SMALL)[0]
     small = _count(analyst_client, API + f"votes/{first.pk}/")

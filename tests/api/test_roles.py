@@ -48,7 +48,7 @@ STATUS_CODES = {
 
 def _error_shape(response: Any) -> dict[str, Any]:
     """The one error shape, with the code its status documents."""
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert set(body) == {"detail", "code", "errors"}, body
     assert isinstance(body["detail"], str) and body["detail"]
     assert isinstance(body["errors"], list)
@@ -82,7 +82,7 @@ WRITERS = [
 @pytest.mark.parametrize(("who", "status"), WRITERS)
 def test_post_position_role_matrix(
     draft_2019: Any, client_as: Any, row_counts: Any, who: str, status: int
-):
+) -> None:
     before = row_counts()
     response = client_as(who).post(
         API + f"drafts/{draft_2019.slug}/positions/", POSITION, format="json"
@@ -101,7 +101,7 @@ def test_post_position_role_matrix(
 @pytest.mark.parametrize(("who", "status"), WRITERS)
 def test_post_vote_role_matrix(
     seeded: None, client_as: Any, row_counts: Any, who: str, status: int
-):
+) -> None:
     before = row_counts()
     response = client_as(who).post(API + "votes/", _vote(), format="json")
     assert response.status_code == status, response.content
@@ -117,7 +117,7 @@ def test_post_vote_role_matrix(
 
 def test_anonymous_writes_are_refused_even_with_public_reads(
     draft_2019: Any, public_reads: None, row_counts: Any
-):
+) -> None:
     before = row_counts()
     client = APIClient()
     position = client.post(API + f"drafts/{draft_2019.slug}/positions/", POSITION, format="json")
@@ -148,7 +148,7 @@ def _read_urls(draft: Any) -> list[str]:
     ]
 
 
-def test_anonymous_reads_need_a_signed_in_user(draft_2019: Any):
+def test_anonymous_reads_need_a_signed_in_user(draft_2019: Any) -> None:
     client = APIClient()
     for url in _read_urls(draft_2019):
         response = client.get(url)
@@ -161,14 +161,14 @@ def test_anonymous_reads_need_a_signed_in_user(draft_2019: Any):
     assert _error_shape(response)["code"] == "not_authenticated"
 
 
-def test_anonymous_reads_allowed_with_public_reads(draft_2019: Any, public_reads: None):
+def test_anonymous_reads_allowed_with_public_reads(draft_2019: Any, public_reads: None) -> None:
     client = APIClient()
     for url in _read_urls(draft_2019):
         assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.parametrize("who", ["analyst", "no_role_user", "editor", "superuser"])
-def test_signed_in_users_read_everything(draft_2019: Any, client_as: Any, who: str):
+def test_signed_in_users_read_everything(draft_2019: Any, client_as: Any, who: str) -> None:
     client = client_as(who)
     for url in _read_urls(draft_2019):
         assert client.get(url).status_code == 200, url
@@ -193,7 +193,7 @@ def test_scenarios_are_open_to_any_reader_and_write_nothing(
     who: str,
     public: bool,
     status: int,
-):
+) -> None:
     settings.API_PUBLIC_READ = public
     before = row_counts()
     response = client_as(who).post(
@@ -207,7 +207,7 @@ def test_scenarios_are_open_to_any_reader_and_write_nothing(
         assert 0 <= response.json()["p_adopted"] <= 1
 
 
-def test_a_bad_token_is_refused(draft_2019: Any, public_reads: None):
+def test_a_bad_token_is_refused(draft_2019: Any, public_reads: None) -> None:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     response = client.get(API + "drafts/")
@@ -231,7 +231,9 @@ def _session_client(user: Any) -> APIClient:
     return client
 
 
-def test_session_write_without_csrf_token_is_refused(draft_2019: Any, editor: Any, row_counts: Any):
+def test_session_write_without_csrf_token_is_refused(
+    draft_2019: Any, editor: Any, row_counts: Any
+) -> None:
     client = _session_client(editor)
     before = row_counts()
     response = client.post(API + f"drafts/{draft_2019.slug}/positions/", POSITION, format="json")
@@ -243,7 +245,7 @@ def test_session_write_without_csrf_token_is_refused(draft_2019: Any, editor: An
     assert row_counts() == before
 
 
-def test_session_write_with_csrf_token_is_accepted(draft_2019: Any, editor: Any):
+def test_session_write_with_csrf_token_is_accepted(draft_2019: Any, editor: Any) -> None:
     client = _session_client(editor)
     cookie, token = _csrf_pair()
     client.cookies["csrftoken"] = cookie
@@ -259,7 +261,7 @@ def test_session_write_with_csrf_token_is_accepted(draft_2019: Any, editor: Any)
     assert response.status_code == 201, response.content
 
 
-def test_session_write_with_a_wrong_csrf_token_is_refused(draft_2019: Any, editor: Any):
+def test_session_write_with_a_wrong_csrf_token_is_refused(draft_2019: Any, editor: Any) -> None:
     client = _session_client(editor)
     cookie, _ = _csrf_pair()
     _, other = _csrf_pair()
@@ -273,7 +275,9 @@ def test_session_write_with_a_wrong_csrf_token_is_refused(draft_2019: Any, edito
     assert response.status_code == 403
 
 
-def test_session_analyst_write_with_csrf_token_is_still_forbidden(draft_2019: Any, analyst: Any):
+def test_session_analyst_write_with_csrf_token_is_still_forbidden(
+    draft_2019: Any, analyst: Any
+) -> None:
     client = _session_client(analyst)
     cookie, token = _csrf_pair()
     client.cookies["csrftoken"] = cookie
@@ -286,12 +290,12 @@ def test_session_analyst_write_with_csrf_token_is_still_forbidden(draft_2019: An
     assert response.status_code == 403
 
 
-def test_session_reads_need_no_csrf_token(draft_2019: Any, analyst: Any):
+def test_session_reads_need_no_csrf_token(draft_2019: Any, analyst: Any) -> None:
     client = _session_client(analyst)
     assert client.get(API + f"drafts/{draft_2019.slug}/tally/").status_code == 200
 
 
-def test_session_scenario_needs_the_csrf_token_too(draft_2019: Any, analyst: Any):
+def test_session_scenario_needs_the_csrf_token_too(draft_2019: Any, analyst: Any) -> None:
     client = _session_client(analyst)
     url = API + f"drafts/{draft_2019.slug}/scenarios/"
     assert client.post(url, {"overrides": {}}, format="json").status_code == 403
@@ -301,7 +305,7 @@ def test_session_scenario_needs_the_csrf_token_too(draft_2019: Any, analyst: Any
     assert response.status_code == 200
 
 
-def test_token_clients_need_no_csrf_token(draft_2019: Any, editor: Any):
+def test_token_clients_need_no_csrf_token(draft_2019: Any, editor: Any) -> None:
     client = token_client(editor)
     client.handler.enforce_csrf_checks = True
     response = client.post(API + f"drafts/{draft_2019.slug}/positions/", POSITION, format="json")
@@ -317,7 +321,7 @@ def _api_token(*args: str) -> str:
     return out.getvalue().strip()
 
 
-def test_api_token_creates_an_editor_whose_token_writes(draft_2019: Any):
+def test_api_token_creates_an_editor_whose_token_writes(draft_2019: Any) -> None:
     key = _api_token("newcomer", "--role", "editor", "--create")
     assert len(key) == 40
     user = get_user_model().objects.get(username="newcomer")
@@ -331,7 +335,7 @@ def test_api_token_creates_an_editor_whose_token_writes(draft_2019: Any):
     assert _api_token("newcomer") == key  # the same token, printed again
 
 
-def test_api_token_analyst_reads_but_cannot_write(draft_2019: Any):
+def test_api_token_analyst_reads_but_cannot_write(draft_2019: Any) -> None:
     key = _api_token("reader", "--role", "analyst", "--create")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -340,7 +344,7 @@ def test_api_token_analyst_reads_but_cannot_write(draft_2019: Any):
     assert response.status_code == 403
 
 
-def test_api_token_rotate_replaces_the_token(draft_2019: Any):
+def test_api_token_rotate_replaces_the_token(draft_2019: Any) -> None:
     old = _api_token("rotator", "--role", "editor", "--create")
     new = _api_token("rotator", "--rotate")
     assert new != old

@@ -18,7 +18,8 @@ FIRST_DAY, DAY_BEFORE = "1946-01-17", "1946-01-16"
 def _schema(client: APIClient) -> dict[str, Any]:
     response = client.get(API + "schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
-    return response.json()
+    schema: dict[str, Any] = response.json()
+    return schema
 
 
 def _query_dates(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

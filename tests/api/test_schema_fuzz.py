@@ -243,6 +243,7 @@ def editor_token(transactional_db: None, fuzz_seed_dump: Path, settings: Any) ->
     assert draft.council_date is not None
     votes = list(RecordedVote.objects.order_by("voted_on"))
     assert len(votes) == 12
+    assert draft.circulated_on is not None
     REAL.update(
         draft_keys=[draft.slug, str(draft.pk), voted.slug],
         vote_ids=[v.pk for v in votes],

@@ -26,7 +26,9 @@ def _assert_throttled(response: Any) -> None:
     assert body["errors"] == []
 
 
-def test_fourth_anonymous_request_is_throttled(seeded: None, public_reads: None, settings: Any):
+def test_fourth_anonymous_request_is_throttled(
+    seeded: None, public_reads: None, settings: Any
+) -> None:
     settings.API_RATE_ANON = "3/minute"
     client = APIClient()
     for _ in range(3):
@@ -36,7 +38,7 @@ def test_fourth_anonymous_request_is_throttled(seeded: None, public_reads: None,
     _assert_throttled(client.get(API + "drafts/"))
 
 
-def test_anonymous_count_is_per_address(seeded: None, public_reads: None, settings: Any):
+def test_anonymous_count_is_per_address(seeded: None, public_reads: None, settings: Any) -> None:
     settings.API_RATE_ANON = "2/minute"
     first, second = APIClient(REMOTE_ADDR="10.0.0.1"), APIClient(REMOTE_ADDR="10.0.0.2")
     for _ in range(2):
@@ -45,7 +47,7 @@ def test_anonymous_count_is_per_address(seeded: None, public_reads: None, settin
     assert second.get(URL).status_code == 200
 
 
-def test_rate_is_read_at_request_time(seeded: None, public_reads: None, settings: Any):
+def test_rate_is_read_at_request_time(seeded: None, public_reads: None, settings: Any) -> None:
     client = APIClient()
     settings.API_RATE_ANON = "1/minute"
     assert client.get(URL).status_code == 200
@@ -56,7 +58,7 @@ def test_rate_is_read_at_request_time(seeded: None, public_reads: None, settings
 
 def test_signed_in_clients_are_not_held_to_the_anonymous_rate(
     seeded: None, public_reads: None, settings: Any, analyst_client: APIClient
-):
+) -> None:
     settings.API_RATE_ANON = "3/minute"
     settings.API_RATE_USER = "100/minute"
     for _ in range(6):
@@ -70,7 +72,7 @@ def test_signed_in_clients_are_not_held_to_the_anonymous_rate(
 
 def test_signed_in_users_have_their_own_rate_and_count(
     seeded: None, settings: Any, analyst_client: APIClient, editor_client: APIClient
-):
+) -> None:
     settings.API_RATE_ANON = "100/minute"
     settings.API_RATE_USER = "2/minute"
     for _ in range(2):
@@ -82,7 +84,7 @@ def test_signed_in_users_have_their_own_rate_and_count(
 
 def test_anonymous_clients_are_held_to_the_anonymous_rate_alone(
     seeded: None, public_reads: None, settings: Any
-):
+) -> None:
     """API_RATE_USER is the signed-in users' rate: a stricter user rate must not cut anonymous
     clients off before API_RATE_ANON does."""
     settings.API_RATE_ANON = "5/minute"
@@ -95,7 +97,7 @@ def test_anonymous_clients_are_held_to_the_anonymous_rate_alone(
 
 def test_throttled_writes_write_nothing(
     draft_2019: Any, settings: Any, editor_client: APIClient, row_counts: Any
-):
+) -> None:
     settings.API_RATE_USER = "1/minute"
     url = API + f"drafts/{draft_2019.slug}/positions/"
     payload = {
@@ -113,7 +115,7 @@ def test_throttled_writes_write_nothing(
 
 def test_cache_is_cleared_between_tests_so_counts_start_at_zero(
     seeded: None, public_reads: None, settings: Any
-):
+) -> None:
     settings.API_RATE_ANON = "1/minute"
     assert APIClient().get(URL).status_code == 200
 
@@ -154,7 +156,7 @@ class _Process:
             throttling._leases.update(saved)
 
 
-def test_a_large_limit_is_leased_in_shares_and_holds_exactly(redis_counts: Any):
+def test_a_large_limit_is_leased_in_shares_and_holds_exactly(redis_counts: Any) -> None:
     from api.throttling import admit, lease_size
 
     limit = 2000
@@ -168,7 +170,7 @@ def test_a_large_limit_is_leased_in_shares_and_holds_exactly(redis_counts: Any):
     assert int(redis_counts.get("throttle:anon:192.0.2.1")) == limit + 50 * 10
 
 
-def test_two_processes_never_pass_more_than_the_limit_between_them(redis_counts: Any):
+def test_two_processes_never_pass_more_than_the_limit_between_them(redis_counts: Any) -> None:
     from api.throttling import lease_size
 
     limit = 1000
@@ -184,7 +186,7 @@ def test_two_processes_never_pass_more_than_the_limit_between_them(redis_counts:
     assert not any(admitted[limit + 2 * size :])
 
 
-def test_a_small_limit_asks_redis_for_every_request(redis_counts: Any):
+def test_a_small_limit_asks_redis_for_every_request(redis_counts: Any) -> None:
     from api.throttling import admit, lease_size
 
     assert lease_size(399) == 1

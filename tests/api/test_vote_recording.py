@@ -20,7 +20,7 @@ def _vote(client: APIClient, draft: Draft, day: str, **votes: str) -> Any:
 
 def test_a_recorded_vote_sets_the_drafts_status_and_vote_date(
     draft_2019: Draft, editor_client: APIClient
-):
+) -> None:
     votes = dict.fromkeys(COUNCIL_2019[:12], "yes")  # the five permanent members first
     votes["USA"] = "no"
     response = _vote(editor_client, draft_2019, "2019-12-20", **votes)
@@ -34,7 +34,7 @@ def test_a_recorded_vote_sets_the_drafts_status_and_vote_date(
 
 def test_a_vote_before_the_draft_was_circulated_is_refused(
     draft_2019: Draft, editor_client: APIClient
-):
+) -> None:
     response = _vote(editor_client, draft_2019, "2019-12-01")
 
     assert response.status_code == 400
@@ -49,7 +49,7 @@ def test_a_vote_before_the_draft_was_circulated_is_refused(
     assert not RecordedVote.objects.filter(draft=draft_2019).exists()
 
 
-def test_a_second_vote_on_the_same_draft_is_refused(seeded: None, editor_client: APIClient):
+def test_a_second_vote_on_the_same_draft_is_refused(seeded: None, editor_client: APIClient) -> None:
     vetoed = Draft.objects.get(symbol="S/2019/961")
 
     response = _vote(editor_client, vetoed, "2019-12-20")
@@ -59,7 +59,7 @@ def test_a_second_vote_on_the_same_draft_is_refused(seeded: None, editor_client:
     assert "already has a recorded vote" in response.json()["detail"]
 
 
-def test_a_boolean_is_not_a_confidence(draft_2019: Draft, editor_client: APIClient):
+def test_a_boolean_is_not_a_confidence(draft_2019: Draft, editor_client: APIClient) -> None:
     before = Position.objects.count()
     payload = {
         "member": "DEU",
@@ -78,7 +78,7 @@ def test_a_boolean_is_not_a_confidence(draft_2019: Draft, editor_client: APIClie
     assert Position.objects.count() == before
 
 
-def test_an_override_given_twice_is_refused(draft_2019: Draft, analyst_client: APIClient):
+def test_an_override_given_twice_is_refused(draft_2019: Draft, analyst_client: APIClient) -> None:
     response = analyst_client.post(
         API + f"drafts/{draft_2019.slug}/scenarios/",
         {"overrides": {"USA": "abstain", " usa ": "yes"}},
@@ -93,7 +93,7 @@ def test_an_override_given_twice_is_refused(draft_2019: Draft, analyst_client: A
 
 def test_ordering_puts_drafts_never_voted_last_in_both_directions(
     seeded: None, analyst_client: APIClient
-):
+) -> None:
     for ordering in ("vote_on", "-vote_on"):
         results = analyst_client.get(API + "drafts/", {"ordering": ordering}).json()["results"]
         dates = [d["vote_on"] for d in results]

@@ -17,10 +17,17 @@ DPRK = "dprk-relief-2019"
 SEED_STANCES = {"USA": "no", "FRA": "no", "GBR": "no", "RUS": "yes", "CHN": "yes"}
 
 
+def _p_adopted(page: Page) -> float:
+    value = page.locator("#panel .numbers__big").get_attribute("data-p-adopted")
+    assert value is not None
+    return float(value)
+
+
 def _seats(page: Page) -> dict[str, str]:
     seats = page.locator("#panel svg.seat-diagram [data-member]")
     return {
-        seat.get_attribute("data-member"): seat.get_attribute("data-stance") for seat in seats.all()
+        seat.get_attribute("data-member") or "": seat.get_attribute("data-stance") or ""
+        for seat in seats.all()
     }
 
 
@@ -42,7 +49,7 @@ def test_a_what_if_change_moves_the_probability_and_the_address(
     site: str, page: Page, console_errors: list[str]
 ) -> None:
     page.goto(f"{site}/drafts/{DPRK}/")
-    before = float(page.locator("#panel .numbers__big").get_attribute("data-p-adopted"))
+    before = _p_adopted(page)
 
     for code in ("USA", "FRA", "GBR"):
         page.select_option(f"#whatif-{code}", "abstain")
@@ -50,7 +57,7 @@ def test_a_what_if_change_moves_the_probability_and_the_address(
             "data-stance", "abstain"
         )
 
-    after = float(page.locator("#panel .numbers__big").get_attribute("data-p-adopted"))
+    after = _p_adopted(page)
     assert after > before
     assert "USA=abstain" in page.url and "FRA=abstain" in page.url
     expect(page.locator("#live-status")).to_contain_text("What-if")
@@ -62,7 +69,7 @@ def test_a_what_if_change_moves_the_probability_and_the_address(
 
     # The shared address renders the same state on its own.
     page.goto(page.url)
-    assert float(page.locator("#panel .numbers__big").get_attribute("data-p-adopted")) == after
+    assert _p_adopted(page) == after
 
 
 def test_a_position_recorded_through_the_api_appears_without_a_reload(
@@ -118,10 +125,10 @@ def test_the_1960_council_shows_eleven_seats(
     known = Composition.on(day)
     if not known.permanent:
         for code in ("QCH", "QFR", "QSU", "QGB", "QUS"):
-            TermFactory(member=MemberFactory(code=code, permanent=True))
+            TermFactory.create(member=MemberFactory.create(code=code, permanent=True))
     for index in range(11 - Composition.on(day).known):
-        TermFactory(
-            member=MemberFactory(code=f"QE{chr(65 + index)}"),
+        TermFactory.create(
+            member=MemberFactory.create(code=f"QE{chr(65 + index)}"),
             start=dt.date(1959, 1, 1),
             end=dt.date(1960, 12, 31),
         )

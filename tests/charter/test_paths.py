@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -59,10 +60,10 @@ def test_the_most_probable_path_asks_the_p3_to_abstain_not_to_vote_yes() -> None
     elected = [c for c in path.changes if not c.permanent]
     assert [c.to for c in elected] == [Vote.YES, Vote.YES]
     assert path.probability == pytest.approx(0.38**3 * 0.45**2)
-    assert [(p.n_changes, p.probability) for p in path.alternatives] == [
-        (3, pytest.approx(0.02**2 * 0.38)),
-        (4, pytest.approx(0.02 * 0.38**2 * 0.45)),
-    ]
+    assert [p.n_changes for p in path.alternatives] == [3, 4]
+    assert [p.probability for p in path.alternatives] == pytest.approx(
+        [0.02**2 * 0.38, 0.02 * 0.38**2 * 0.45]
+    )
     assert path.probability > path.alternatives[-1].probability > path.alternatives[0].probability
     assert [c.member for c in elected] == ["IDN", "KWT"]  # equally likely: ties by code
     assert path.summary == "IDN and KWT vote yes, FRA, GBR and USA abstain: 1.1% on their records"
@@ -111,12 +112,12 @@ def test_firm_members_are_never_moved_and_a_firm_veto_leaves_no_path() -> None:
 
 
 def test_a_path_is_json_ready() -> None:
-    data = closest_path(
+    data: Any = closest_path(  # JSON: checked by the assertions
         council_2019(), vetoing_p3_positions(), priors=vetoing_p3_priors()
     ).to_dict()
     assert json.loads(json.dumps(data)) == data
     assert set(data) >= {"changes", "probability", "n_changes", "summary", "alternatives"}
-    assert data["changes"][0] == {  # type: ignore[index]
+    assert data["changes"][0] == {
         "member": "FRA",
         "permanent": True,
         "from_stance": "undecided",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
 from charter import (
     BallotRecord,
+    BallotShares,
     Direction,
     EngineError,
     PriorCounts,
@@ -38,7 +41,7 @@ HAND = Smoothing(
 )
 
 
-def vote(key: str, day: str, topic: str, a: Vote, b: Vote, e: Vote, **extra: object) -> VoteRecord:
+def vote(key: str, day: str, topic: str, a: Vote, b: Vote, e: Vote, **extra: Any) -> VoteRecord:
     """A vote of a three-member Council: AAA and BBB permanent, EEE elected."""
     return VoteRecord(
         key=key,
@@ -49,7 +52,7 @@ def vote(key: str, day: str, topic: str, a: Vote, b: Vote, e: Vote, **extra: obj
             BallotRecord("EEE", False, e),
         ),
         topic=topic,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -61,8 +64,8 @@ HISTORY = [
 ]
 
 
-def shares(record: object) -> tuple[float, float, float, float]:
-    return (record.yes, record.abstain, record.no, record.not_participating)  # type: ignore[attr-defined]
+def shares(record: BallotShares) -> tuple[float, float, float, float]:
+    return (record.yes, record.abstain, record.no, record.not_participating)
 
 
 def test_the_chance_of_a_contested_draft_is_smoothed_toward_the_overall_rate() -> None:
@@ -111,7 +114,8 @@ def test_a_bloc_is_agreement_beyond_chance_and_votes_as_it_agreed() -> None:
     expected = 0.375 * 0.125 + 0.1875 * 0.4375 + 0.4375 * 0.4375
     weight = (0.5 - expected) / (1 - expected)
     assert priors.bloc_weights() == {("AAA", "BBB"): pytest.approx(weight)}
-    assert priors.blocs() == ((("AAA", "BBB"), pytest.approx(weight)),)
+    ((members, bloc_weight),) = priors.blocs()
+    assert members == ("AAA", "BBB") and bloc_weight == pytest.approx(weight)
     # They agreed on no once: (0 + 0.5, 0 + 0.5, 1 + 0.5) / 2.5 for yes, abstain, no.
     common = priors.common_vote(("AAA", "BBB"))
     assert (common.yes, common.abstain, common.no) == pytest.approx((0.2, 0.2, 0.6))
@@ -119,7 +123,7 @@ def test_a_bloc_is_agreement_beyond_chance_and_votes_as_it_agreed() -> None:
     on_t1 = priors.common_vote(("AAA", "BBB"), "t1")
     assert (on_t1.yes, on_t1.abstain, on_t1.no) == pytest.approx((1 / 6, 1 / 6, 4 / 6))
     # Above the threshold only.
-    high = estimate(HISTORY, smoothing=Smoothing(**{**HAND.to_dict(), "bloc_threshold": 0.3}))
+    high = estimate(HISTORY, smoothing=replace(HAND, bloc_threshold=0.3))
     assert high.blocs() == ()
 
 
@@ -139,7 +143,7 @@ def test_the_priors_for_a_council_bring_it_all_together() -> None:
 
 
 def test_recent_votes_count_more_with_a_half_life() -> None:
-    smoothing = Smoothing(**{**HAND.to_dict(), "rate_half_life_years": 1.0})
+    smoothing = replace(HAND, rate_half_life_years=1.0)
     old = vote("old", "2000-01-01", "", N, Y, Y)
     new = vote("new", "2001-01-01", "", Y, Y, Y)
     priors = estimate([old, new], smoothing=smoothing, as_of=date(2001, 1, 1))

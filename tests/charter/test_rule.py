@@ -83,7 +83,7 @@ def reference_result(rule: Rule, ballots: Mapping[str, Vote]) -> Result:
 
 
 def test_it_keeps_member_order_and_normalises_containers() -> None:
-    rule = Rule(["USA", "BEL", "CHN"], {"USA", "CHN"}, 2, "procedural")  # type: ignore[arg-type]
+    rule = Rule(["USA", "BEL", "CHN"], {"USA", "CHN"}, 2, "procedural")  # type: ignore[arg-type]  # wrong on purpose: run-time check
     assert rule.members == ("USA", "BEL", "CHN")
     assert rule.permanent == frozenset({"USA", "CHN"})
     assert rule.matter is Matter.PROCEDURAL
@@ -108,7 +108,7 @@ def test_it_rejects_an_impossible_rule(
 
 def test_it_rejects_an_unknown_matter() -> None:
     with pytest.raises(EngineError, match="'important' is not a matter"):
-        Rule(("USA",), frozenset(), 1, "important")  # type: ignore[arg-type]
+        Rule(("USA",), frozenset(), 1, "important")  # type: ignore[arg-type]  # wrong on purpose: run-time check
 
 
 def test_it_has_a_veto_only_on_substantive_matters_with_permanent_members() -> None:
@@ -268,10 +268,10 @@ def test_unknown_member_survives_pickling_with_its_code() -> None:
 
 
 def test_classify_accepts_vote_values_and_rejects_other_strings() -> None:
-    outcome = classify(council_2019(), {"USA": "no"})  # type: ignore[dict-item]
+    outcome = classify(council_2019(), {"USA": "no"})  # type: ignore[dict-item]  # wrong on purpose: run-time check
     assert outcome.no == 1
     with pytest.raises(EngineError, match="USA: 'maybe' is not a vote"):
-        classify(council_2019(), {"USA": "maybe"})  # type: ignore[dict-item]
+        classify(council_2019(), {"USA": "maybe"})  # type: ignore[dict-item]  # wrong on purpose: run-time check
 
 
 def test_outcome_to_dict_is_json_ready() -> None:
@@ -366,7 +366,7 @@ def test_classify_counts_rejects_inconsistent_counts(
     }
     arguments.update(kwargs)
     with pytest.raises(EngineError, match=message):
-        classify_counts(**arguments)  # type: ignore[arg-type]
+        classify_counts(**arguments)  # type: ignore[arg-type]  # wrong on purpose: run-time check
 
 
 # --- no Django --------------------------------------------------------------------------------

@@ -35,9 +35,9 @@ SEEN_AS_OF = dt.date(2026, 11, 20)
 def scene(postgres: None, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """A permanent member's current position on an open draft, and an editor's token."""
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    member = MemberFactory(permanent=True)
-    TermFactory(member=member)
-    draft = DraftFactory(circulated_on=dt.date(2026, 11, 1))
+    member = MemberFactory.create(permanent=True)
+    TermFactory.create(member=member)
+    draft = DraftFactory.create(circulated_on=dt.date(2026, 11, 1))
     seen = position_record(
         draft=draft,
         member=member,
@@ -99,7 +99,7 @@ def _current(scene: dict[str, Any]) -> Position:
     return Position.objects.filter(draft=scene["draft"], member=scene["member"]).current().get()
 
 
-def test_twenty_older_superseding_positions_are_all_refused(scene: dict[str, Any]):
+def test_twenty_older_superseding_positions_are_all_refused(scene: dict[str, Any]) -> None:
     older = SEEN_AS_OF - dt.timedelta(days=10)
     answers = _post_all(scene, _payloads(scene, older, supersedes=scene["seen"].pk))
 
@@ -113,7 +113,7 @@ def test_twenty_older_superseding_positions_are_all_refused(scene: dict[str, Any
 
 def test_of_twenty_newer_superseding_positions_exactly_one_becomes_current(
     scene: dict[str, Any],
-):
+) -> None:
     newer = SEEN_AS_OF + dt.timedelta(days=5)
     answers = _post_all(scene, _payloads(scene, newer, supersedes=scene["seen"].pk))
 
@@ -129,7 +129,9 @@ def test_of_twenty_newer_superseding_positions_exactly_one_becomes_current(
     assert _current(scene).pk == winner["id"]
 
 
-def test_twenty_older_positions_without_supersedes_are_kept_as_history(scene: dict[str, Any]):
+def test_twenty_older_positions_without_supersedes_are_kept_as_history(
+    scene: dict[str, Any],
+) -> None:
     older = SEEN_AS_OF - dt.timedelta(days=10)
     answers = _post_all(scene, _payloads(scene, older))
 
@@ -140,19 +142,23 @@ def test_twenty_older_positions_without_supersedes_are_kept_as_history(scene: di
     assert _current(scene) == scene["seen"]
 
 
-def test_fifteen_clients_posting_on_one_draft_at_once_lose_nothing(postgres: None, monkeypatch):
+def test_fifteen_clients_posting_on_one_draft_at_once_lose_nothing(
+    postgres: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each of fifteen clients, on its own thread and connection, posts one member's position
     on the same draft at the same moment: fifteen rows (and fifteen history rows) and a tally
     that counts every one of them."""
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    permanent = [TermFactory(member=MemberFactory(permanent=True)).member for _ in range(5)]
+    permanent = [
+        TermFactory.create(member=MemberFactory.create(permanent=True)).member for _ in range(5)
+    ]
     elected = [
-        TermFactory(
-            member=MemberFactory(), start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31)
+        TermFactory.create(
+            member=MemberFactory.create(), start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31)
         ).member
         for _ in range(10)
     ]
-    draft = DraftFactory(circulated_on=dt.date(2026, 11, 1))
+    draft = DraftFactory.create(circulated_on=dt.date(2026, 11, 1))
     editor = get_user_model().objects.create_user("fifteen-editors")
     editor.groups.add(Group.objects.get_or_create(name="editor")[0])
     scene = {"draft": draft, "token": Token.objects.create(user=editor).key}

@@ -29,12 +29,14 @@ def _terminate_app_connections(dbname: str) -> int:
             "AND backend_type = 'client backend'",
             [dbname, ours],
         )
-        return int(cursor.fetchone()[0])
+        row = cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
 
 def test_no_request_fails_after_the_databases_connections_are_killed(
     postgres: None, redis_server: str, tmp_path: Path
-):
+) -> None:
     load_seed()
     draft = Draft.objects.get(symbol=None, regime__slug="dprk-1718")
     stack = Stack(redis_server, tmp_path, API_RATE_ANON="100000/minute")

@@ -82,7 +82,7 @@ def _current_usa(draft: Draft) -> str:
 
 def test_with_redis_stopped_the_api_answers_and_the_projection_converges_when_it_is_back(
     stack: Stack, private_redis: RedisServer, seeded_editor: tuple[Draft, str]
-):
+) -> None:
     draft, token = seeded_editor
     stack.worker("worker", "--pool", "solo", "--beat", "--schedule", str(stack.workdir / "beat"))
     web = stack.web()
@@ -118,7 +118,7 @@ def test_with_redis_stopped_the_api_answers_and_the_projection_converges_when_it
 
 def test_health_check_says_which_service_is_down_and_answers_quickly(
     stack: Stack, private_redis: RedisServer
-):
+) -> None:
     stack.worker("worker", "--pool", "solo")
     stack.web()
     assert wait_for(lambda: stack.get("/healthz")[0] == 200, 30) is not None
@@ -140,7 +140,7 @@ def test_health_check_says_which_service_is_down_and_answers_quickly(
     assert elapsed < 5  # a hang guard; the one-second figure is measured in the bench
 
 
-def test_with_no_worker_the_health_check_says_so(stack: Stack):
+def test_with_no_worker_the_health_check_says_so(stack: Stack) -> None:
     stack.web()
 
     status, _, body = stack.get("/healthz")
@@ -151,14 +151,14 @@ def test_with_no_worker_the_health_check_says_so(stack: Stack):
 
 def test_with_redis_hung_a_save_returns_quickly_once_and_is_not_doubled(
     stack: Stack, private_redis: RedisServer, seeded_editor: tuple[Draft, str]
-):
+) -> None:
     draft, token = seeded_editor
     web = stack.web()
     assert stack.get(f"/api/v1/drafts/{draft.slug}/tally/")[0] == 200
     positions_before = Position.objects.filter(draft=draft).count()
 
     # Every Redis client is paused for 8 s: connections open, but no command is answered.
-    private_redis.client().execute_command("CLIENT", "PAUSE", 8000, "ALL")
+    private_redis.client().client_pause(8000, all=True)
     status, elapsed, saved = _save_position(stack, draft, token, "no")
     read_status = stack.get(f"/api/v1/drafts/{draft.slug}/tally/")[0]
 

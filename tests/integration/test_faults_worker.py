@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 import pytest
@@ -25,6 +26,9 @@ from votes.models import Projection
 from votes.seed import load_seed
 from votes.services import PositionEntry, positions_record
 
+# Celery's private connection pools, which its stubs do not declare.
+_celery: Any = celery_app
+
 pytestmark = pytest.mark.integration
 
 REDELIVERY_GUARD_SECONDS = 60
@@ -36,12 +40,14 @@ def _waiting_on_a_lock(dsn: str, dbname: str) -> bool:
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
             [dbname],
         )
-        return bool(cursor.fetchone()[0])
+        row = cursor.fetchone()
+        assert row is not None
+        return bool(row[0])
 
 
 def test_a_killed_workers_refresh_runs_again_within_a_minute_and_writes_one_row(
     postgres: None, tmp_path: Path
-):
+) -> None:
     redis = RedisServer(tmp_path)
     redis.start()
     stack = Stack(redis.url, tmp_path)
@@ -55,8 +61,8 @@ def test_a_killed_workers_refresh_runs_again_within_a_minute_and_writes_one_row(
 
         # The next refresh goes through the test's Redis, where no worker listens yet.
         conf.update(broker_url=redis.url, task_always_eager=False)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        _celery._pool = None
+        _celery.amqp._producer_pool = None
         positions_record(
             draft=draft,
             entries=[
@@ -98,7 +104,7 @@ def test_a_killed_workers_refresh_runs_again_within_a_minute_and_writes_one_row(
     finally:
         lock.close()
         conf.update(saved)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        _celery._pool = None
+        _celery.amqp._producer_pool = None
         stack.stop()
         redis.stop()

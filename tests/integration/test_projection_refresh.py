@@ -3,10 +3,12 @@ Celery worker through the real Redis, which writes the drafts' new projections."
 
 import datetime as dt
 import time
+from collections.abc import Callable
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from pytest_django import Settings
 from rest_framework.test import APIClient
 
 from members.models import Member, Term
@@ -27,7 +29,7 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
 
 
-def _wait_for(predicate, timeout: float = 30.0) -> bool:
+def _wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -36,7 +38,9 @@ def _wait_for(predicate, timeout: float = 30.0) -> bool:
     return False
 
 
-def test_a_worker_refreshes_the_projection_after_a_position_is_committed(celery_worker, postgres):
+def test_a_worker_refreshes_the_projection_after_a_position_is_committed(
+    celery_worker: object, postgres: None
+) -> None:
     load_seed()
     draft = Draft.objects.get(symbol=None, regime__slug="dprk-1718")
     assert _wait_for(lambda: Projection.objects.filter(draft=draft).exists())
@@ -65,7 +69,9 @@ def test_a_worker_refreshes_the_projection_after_a_position_is_committed(celery_
     assert latest.p_adopted > 0.01
 
 
-def test_a_worker_refreshes_the_projections_a_term_edit_concerns(celery_worker, postgres, settings):
+def test_a_worker_refreshes_the_projections_a_term_edit_concerns(
+    celery_worker: object, postgres: None, settings: Settings
+) -> None:
     load_seed()
     vetoed = Draft.objects.get(symbol="S/2019/961")  # voted on 2019-12-20
     assert _wait_for(lambda: not projections.stale_drafts().exists())

@@ -82,7 +82,9 @@ def _refused(url: str, sql: str) -> str:
     raise AssertionError(f"{sql!r} was allowed")
 
 
-def test_the_app_runs_as_its_role_and_records_positions(app_role: tuple[str, str], tmp_path: Path):
+def test_the_app_runs_as_its_role_and_records_positions(
+    app_role: tuple[str, str], tmp_path: Path
+) -> None:
     from votes.seed import load_seed
 
     load_seed()
@@ -113,7 +115,7 @@ def test_the_app_runs_as_its_role_and_records_positions(app_role: tuple[str, str
 
 def test_the_apps_role_cannot_truncate_or_touch_the_append_only_triggers(
     app_role: tuple[str, str],
-):
+) -> None:
     from votes.seed import load_seed
 
     load_seed()  # rows to refuse to change

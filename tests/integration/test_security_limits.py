@@ -19,7 +19,7 @@ REQUESTS_EACH = 10
 
 def test_twenty_concurrent_clients_get_exactly_the_limit_between_them(
     postgres: None, tmp_path: Path
-):
+) -> None:
     redis = RedisServer(tmp_path)
     redis.start()
     stack = Stack(redis.url, tmp_path, API_RATE_ANON=f"{LIMIT}/minute")

@@ -10,12 +10,14 @@ from votes.tasks import refresh_draft_projection
 pytestmark = pytest.mark.integration
 
 
-def test_it_gets_a_task_result_back_from_a_real_worker_when_asked_for_one(celery_worker, postgres):
+def test_it_gets_a_task_result_back_from_a_real_worker_when_asked_for_one(
+    celery_worker: object, postgres: None
+) -> None:
     """Results are not stored unless a caller asks (nothing in a request reads one)."""
     load_seed()
     draft = Draft.objects.get(symbol=None, regime__slug="dprk-1718")
 
-    result = refresh_draft_projection.apply_async(args=[draft.pk], ignore_result=False)
+    result = refresh_draft_projection.apply_async(args=(draft.pk,), ignore_result=False)
 
     # "changed" depends on whether the refresh the seed's positions sent ran first.
     assert result.get(timeout=30)["draft_id"] == draft.pk
@@ -24,7 +26,9 @@ def test_it_gets_a_task_result_back_from_a_real_worker_when_asked_for_one(celery
     assert latest.results["tally"]["permanent_opposed"] == ["FRA", "GBR", "USA"]
 
 
-def test_refreshes_leave_no_result_in_redis(celery_worker, postgres, redis_server):
+def test_refreshes_leave_no_result_in_redis(
+    celery_worker: object, postgres: None, redis_server: str
+) -> None:
     import redis
 
     from tests.integration.services import wait_for

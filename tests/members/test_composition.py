@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ ENLARGED = dt.date(1966, 1, 1)
 ONE_DAY = dt.timedelta(days=1)
 
 
-def _every_day(first: dt.date, last: dt.date):
+def _every_day(first: dt.date, last: dt.date) -> Iterator[dt.date]:
     day = first
     while day <= last:
         yield day
@@ -44,7 +45,9 @@ def _seats(day: dt.date) -> int:
     return 11 if day < ENLARGED else 15
 
 
-def test_it_seats_eleven_then_fifteen_members_five_permanent_every_day_from_1946_to_2027(seeded):
+def test_it_seats_eleven_then_fifteen_members_five_permanent_every_day_from_1946_to_2027(
+    seeded: None,
+) -> None:
     terms = list(Term.objects.select_related("member"))
     permanent = {t.member.code for t in terms if t.member.permanent}
     assert len(permanent) == 5
@@ -60,7 +63,9 @@ def test_it_seats_eleven_then_fifteen_members_five_permanent_every_day_from_1946
     assert days == (LAST_DAY - FIRST_DAY).days + 1
 
 
-def test_it_agrees_with_the_terms_on_boundaries_new_years_and_a_sample_of_days(seeded):
+def test_it_agrees_with_the_terms_on_boundaries_new_years_and_a_sample_of_days(
+    seeded: None,
+) -> None:
     terms = list(Term.objects.select_related("member"))
     days = _orm_check_days(terms)
     assert {dt.date(2017, 12, 31), dt.date(2018, 1, 1), dt.date(2026, 1, 1)} <= days
@@ -78,7 +83,7 @@ def test_it_agrees_with_the_terms_on_boundaries_new_years_and_a_sample_of_days(s
     assert disagreements == []
 
 
-def test_it_lists_permanent_members_first_then_by_name(seeded):
+def test_it_lists_permanent_members_first_then_by_name(seeded: None) -> None:
     names = [m.name for m in Member.objects.seated_on(dt.date(2019, 12, 30))]
 
     assert names[:5] == [
@@ -103,7 +108,9 @@ def test_it_lists_permanent_members_first_then_by_name(seeded):
         (dt.date(2025, 1, 1), False),
     ],
 )
-def test_it_seats_japan_for_each_of_its_two_terms_only(seeded, day, seated):
+def test_it_seats_japan_for_each_of_its_two_terms_only(
+    seeded: None, day: dt.date, seated: bool
+) -> None:
     japan = Member.objects.by_code("JPN")
 
     assert japan.terms.filter(start__year__gte=2016).count() == 2
@@ -111,7 +118,7 @@ def test_it_seats_japan_for_each_of_its_two_terms_only(seeded, day, seated):
     assert japan.is_seated_on(day) is seated
 
 
-def test_it_splits_the_2017_18_seat_between_italy_and_the_netherlands(seeded):
+def test_it_splits_the_2017_18_seat_between_italy_and_the_netherlands(seeded: None) -> None:
     def seated(day: dt.date) -> set[str]:
         return set(Member.objects.seated_on(day).values_list("code", flat=True)) & {"ITA", "NLD"}
 
@@ -123,7 +130,7 @@ def test_it_splits_the_2017_18_seat_between_italy_and_the_netherlands(seeded):
     assert seated(dt.date(2019, 1, 1)) == set()
 
 
-def test_it_reports_a_complete_council_as_complete(seeded):
+def test_it_reports_a_complete_council_as_complete(seeded: None) -> None:
     composition = Composition.on(dt.date(2019, 12, 30))
 
     assert composition.complete
@@ -133,7 +140,7 @@ def test_it_reports_a_complete_council_as_complete(seeded):
     assert "DEU" in composition.codes and "JPN" not in composition.codes
 
 
-def test_it_says_2028_is_known_in_part(seeded):
+def test_it_says_2028_is_known_in_part(seeded: None) -> None:
     day = dt.date(2028, 3, 1)
     composition = Composition.on(day)
 
@@ -148,7 +155,7 @@ def test_it_says_2028_is_known_in_part(seeded):
     ]
 
 
-def test_it_seats_the_eleven_of_1960_under_their_names_of_the_time(seeded):
+def test_it_seats_the_eleven_of_1960_under_their_names_of_the_time(seeded: None) -> None:
     composition = Composition.on(dt.date(1960, 6, 1))
 
     assert (composition.seats, composition.quota) == (11, 7)
@@ -184,8 +191,8 @@ def test_it_seats_the_eleven_of_1960_under_their_names_of_the_time(seeded):
     ],
 )
 def test_a_seat_keeps_its_identity_when_the_state_changes_its_name(
-    seeded, code, before, name_before, after, name_after
-):
+    seeded: None, code: str, before: str, name_before: str, after: str, name_after: str
+) -> None:
     day_before, day_after = dt.date.fromisoformat(before), dt.date.fromisoformat(after)
     member = Member.objects.by_code(code)
 
@@ -198,14 +205,14 @@ def test_a_seat_keeps_its_identity_when_the_state_changes_its_name(
     assert across.count() == 1  # one term across the change of name
 
 
-def test_the_two_yemens_share_one_term_in_1990(seeded):
+def test_the_two_yemens_share_one_term_in_1990(seeded: None) -> None:
     assert "YMD" in Composition.on(dt.date(1990, 5, 21)).codes
     after = Composition.on(dt.date(1990, 5, 22))
     assert "YEM" in after.codes and "YMD" not in after.codes
     assert after.complete
 
 
-def test_elected_members_carry_their_names_of_the_time(seeded):
+def test_elected_members_carry_their_names_of_the_time(seeded: None) -> None:
     assert Composition.on(dt.date(1983, 6, 1)).names["COD"] == "Zaire"
     assert Composition.on(dt.date(1974, 6, 1)).names["BLR"] == (
         "Byelorussian Soviet Socialist Republic"
@@ -215,7 +222,7 @@ def test_elected_members_carry_their_names_of_the_time(seeded):
     assert Composition.on(dt.date(2026, 6, 1)).names["COD"] == "Democratic Republic of the Congo"
 
 
-def test_it_refuses_a_day_before_the_first_meeting(seeded):
+def test_it_refuses_a_day_before_the_first_meeting(seeded: None) -> None:
     with pytest.raises(ValidationError) as raised:
         Composition.on(dt.date(1946, 1, 16))
 

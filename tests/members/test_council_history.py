@@ -44,7 +44,7 @@ def _brute_force() -> tuple[dict[str, Fraction], dict[str, Fraction]]:
 
 
 @pytest.mark.django_db
-def test_power_index_in_1960_gives_the_eleven_member_values(seeded):
+def test_power_index_in_1960_gives_the_eleven_member_values(seeded: None) -> None:
     out = io.StringIO()
 
     call_command("power_index", "--date", "1960-06-01", "--json", stdout=out)
@@ -70,13 +70,15 @@ def test_power_index_in_1960_gives_the_eleven_member_values(seeded):
         ("2028-06-01", "known for 10 of 15 seats"),
     ],
 )
-def test_power_index_refuses_a_day_without_a_known_council(seeded, day, message):
+def test_power_index_refuses_a_day_without_a_known_council(
+    seeded: None, day: str, message: str
+) -> None:
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("power_index", "--date", day, stdout=io.StringIO())
 
 
 @pytest.mark.django_db
-def test_the_history_loads_as_make_run_loads_it_and_a_second_run_adds_nothing(seeded):
+def test_the_history_loads_as_make_run_loads_it_and_a_second_run_adds_nothing(seeded: None) -> None:
     first = io.StringIO()
     call_command("load_history", "--no-progress", stdout=first)
 

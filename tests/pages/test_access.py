@@ -4,14 +4,18 @@ and the error pages."""
 from __future__ import annotations
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
+from pytest_django import Settings
 
 from tests.pages.conftest import DPRK
 
 pytestmark = pytest.mark.django_db
 
 
-def test_pages_send_visitors_to_sign_in_when_reads_are_private(seeded: None, settings) -> None:
+def test_pages_send_visitors_to_sign_in_when_reads_are_private(
+    seeded: None, settings: Settings
+) -> None:
     settings.API_PUBLIC_READ = False
 
     response = Client().get(f"/drafts/{DPRK}/")
@@ -20,13 +24,15 @@ def test_pages_send_visitors_to_sign_in_when_reads_are_private(seeded: None, set
     assert response["Location"] == f"/sign-in/?next=/drafts/{DPRK}/"
 
 
-def test_a_signed_in_analyst_reads_them(seeded: None, settings, analyst_browser: Client) -> None:
+def test_a_signed_in_analyst_reads_them(
+    seeded: None, settings: Settings, analyst_browser: Client
+) -> None:
     settings.API_PUBLIC_READ = False
 
     assert analyst_browser.get(f"/drafts/{DPRK}/").status_code == 200
 
 
-def test_sign_in_and_out(seeded: None, settings) -> None:
+def test_sign_in_and_out(seeded: None, settings: Settings) -> None:
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.create_user("ana", "a@example.org", "pw-123456")
@@ -85,7 +91,7 @@ def test_swagger_ui_gets_a_nonce_for_its_start_up_script(db: None, public: None)
     assert f'<script nonce="{nonce}">' in response.content.decode()
 
 
-def test_the_404_page_is_in_the_sites_style(db: None, public: None, settings) -> None:
+def test_the_404_page_is_in_the_sites_style(db: None, public: None, settings: Settings) -> None:
     settings.DEBUG = False
     response = Client().get("/no-such-page/")
 
@@ -94,7 +100,7 @@ def test_the_404_page_is_in_the_sites_style(db: None, public: None, settings) ->
     assert "This page does not exist" in body and "site-header" in body
 
 
-def test_an_unknown_draft_is_a_404(seeded: None, public: None, settings) -> None:
+def test_an_unknown_draft_is_a_404(seeded: None, public: None, settings: Settings) -> None:
     settings.DEBUG = False
     response = Client().get("/drafts/no-such-draft/")
 
@@ -114,4 +120,5 @@ def test_favicon_is_served_at_the_root(db: None) -> None:
     response = Client().get("/favicon.ico")
 
     assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"

@@ -51,7 +51,9 @@ def test_it_lists_the_latest_positions_with_who_what_when_and_source(
 
 def test_a_scheduled_vote_is_listed_with_its_date(seeded: None, public: None) -> None:
     day = timezone.localdate() + dt.timedelta(days=3)
-    DraftFactory(title="A draft due soon", circulated_on=day - dt.timedelta(days=5), vote_on=day)
+    DraftFactory.create(
+        title="A draft due soon", circulated_on=day - dt.timedelta(days=5), vote_on=day
+    )
 
     body = Client().get("/").content.decode()
 
@@ -72,7 +74,7 @@ def test_it_shows_only_the_top_of_each_list(
 
 
 def test_a_title_with_markup_is_shown_as_text(seeded: None, public: None) -> None:
-    DraftFactory(title="<script>alert(1)</script>", circulated_on=dt.date(2026, 1, 1))
+    DraftFactory.create(title="<script>alert(1)</script>", circulated_on=dt.date(2026, 1, 1))
 
     body = Client().get("/").content.decode()
 

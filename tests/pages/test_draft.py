@@ -29,7 +29,9 @@ def _seats(body: str) -> dict[str, str]:
 
 
 def _p_adopted(body: str) -> float:
-    return float(re.search(r'class="numbers__big" data-p-adopted="([^"]+)"', body).group(1))
+    found = re.search(r'class="numbers__big" data-p-adopted="([^"]+)"', body)
+    assert found is not None
+    return float(found.group(1))
 
 
 def _record(code: str, stance: str) -> Position:
@@ -159,8 +161,10 @@ def test_the_panel_answers_the_what_if_and_sets_the_shareable_address(
 
 def test_the_live_poll_answers_204_until_a_position_is_recorded(seeded: None, public: None) -> None:
     page = Client().get(f"/drafts/{DPRK}/").content.decode()
-    since = re.search(r'"since": "([0-9a-f]+)"', page).group(1)
-    after = re.search(r'"after": "([0-9]+)"', page).group(1)
+    since_found = re.search(r'"since": "([0-9a-f]+)"', page)
+    after_found = re.search(r'"after": "([0-9]+)"', page)
+    assert since_found is not None and after_found is not None
+    since, after = since_found.group(1), after_found.group(1)
     poll = f"/drafts/{DPRK}/panel/?since={since}&after={after}"
 
     assert Client().get(poll).status_code == 204
@@ -212,6 +216,7 @@ def test_an_editor_records_a_position_through_the_service(
 
     assert response.status_code == 302
     latest = Position.objects.filter(draft__slug=DPRK, member__code="USA").latest_first().first()
+    assert latest is not None and latest.entered_by is not None
     assert (latest.stance, latest.source, latest.entered_by.username) == (
         "abstain",
         "Statement at the Council",

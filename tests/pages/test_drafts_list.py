@@ -56,7 +56,7 @@ def test_a_bad_filter_is_explained_next_to_its_field(seeded: None, public: None)
 
 def test_sorting_and_pages(seeded: None, public: None, many_drafts: Callable[[int], None]) -> None:
     many_drafts(30)
-    DraftFactory(title="Aardvark draft", circulated_on=dt.date(1990, 1, 1))
+    DraftFactory.create(title="Aardvark draft", circulated_on=dt.date(1990, 1, 1))
 
     first = Client().get("/drafts/?sort=title").content.decode()
     assert _rows(first)[0].startswith("draft-") and "Aardvark draft" in first
@@ -102,7 +102,7 @@ def test_the_csv_writes_small_probabilities_honestly(seeded: None, public: None)
 
 
 def test_search_in_text_finds_a_later_version(seeded: None, public: None) -> None:
-    draft = DraftFactory(title="Plain title")
+    draft = DraftFactory.create(title="Plain title")
     DraftVersion.objects.create(draft=draft, number=1, dated=dt.date(2019, 12, 16), text="cobalt")
 
     assert _rows(Client().get("/drafts/?q=cobalt").content.decode()) == [draft.slug]

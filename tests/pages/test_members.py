@@ -27,10 +27,10 @@ def test_the_council_of_1960_has_eleven_seats(db: None, public: None) -> None:
     day = dt.date(1960, 6, 1)
     if not Composition.on(day).permanent:
         for code in ("QCH", "QFR", "QSU", "QGB", "QUS"):
-            TermFactory(member=MemberFactory(code=code, permanent=True))
+            TermFactory.create(member=MemberFactory.create(code=code, permanent=True))
     for index in range(11 - Composition.on(day).known):
-        TermFactory(
-            member=MemberFactory(code=f"QE{chr(65 + index)}"),
+        TermFactory.create(
+            member=MemberFactory.create(code=f"QE{chr(65 + index)}"),
             start=dt.date(1959, 1, 1),
             end=dt.date(1960, 12, 31),
         )

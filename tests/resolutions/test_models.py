@@ -16,30 +16,30 @@ def _resolution(number: int) -> Resolution:
     return Resolution.objects.create(number=number, adopted_on=dt.date(2017, 8, 5))
 
 
-def test_a_draft_with_a_symbol_takes_its_slug_from_the_symbol():
-    draft = DraftFactory(symbol="S/2019/961")
+def test_a_draft_with_a_symbol_takes_its_slug_from_the_symbol() -> None:
+    draft = DraftFactory.create(symbol="S/2019/961")
 
     assert draft.slug == "s-2019-961"
     assert Draft.objects.get(pk=draft.pk).slug == "s-2019-961"
 
 
-def test_an_unnumbered_draft_takes_its_slug_from_its_id():
-    draft = DraftFactory(symbol=None)
+def test_an_unnumbered_draft_takes_its_slug_from_its_id() -> None:
+    draft = DraftFactory.create(symbol=None)
 
     assert draft.slug == f"draft-{draft.pk}"
     assert Draft.objects.get(pk=draft.pk).slug == f"draft-{draft.pk}"
 
 
-def test_a_blank_symbol_is_an_unnumbered_draft():
-    draft = DraftFactory(symbol="   ")
+def test_a_blank_symbol_is_an_unnumbered_draft() -> None:
+    draft = DraftFactory.create(symbol="   ")
 
     draft.refresh_from_db()
     assert draft.symbol is None
     assert draft.slug == f"draft-{draft.pk}"
 
 
-def test_a_draft_that_gets_its_symbol_takes_the_symbols_slug():
-    draft = DraftFactory(symbol=None)
+def test_a_draft_that_gets_its_symbol_takes_the_symbols_slug() -> None:
+    draft = DraftFactory.create(symbol=None)
 
     draft.symbol = "S/2022/431"
     draft.save(update_fields=["symbol"])
@@ -48,9 +48,9 @@ def test_a_draft_that_gets_its_symbol_takes_the_symbols_slug():
     assert draft.slug == "s-2022-431"
 
 
-def test_it_finds_a_draft_by_slug_or_by_id():
-    numbered = DraftFactory(symbol="S/2019/961")
-    unnumbered = DraftFactory(symbol=None)
+def test_it_finds_a_draft_by_slug_or_by_id() -> None:
+    numbered = DraftFactory.create(symbol="S/2019/961")
+    unnumbered = DraftFactory.create(symbol=None)
 
     assert Draft.objects.by_key("s-2019-961") == numbered
     assert Draft.objects.by_key(" S-2019-961 ") == numbered
@@ -62,24 +62,24 @@ def test_it_finds_a_draft_by_slug_or_by_id():
         Draft.objects.by_key("s-2019-962")
 
 
-def test_two_drafts_cannot_share_a_symbol():
-    DraftFactory(symbol="S/2019/961")
+def test_two_drafts_cannot_share_a_symbol() -> None:
+    DraftFactory.create(symbol="S/2019/961")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        DraftFactory(symbol="S/2019/961")
+        DraftFactory.create(symbol="S/2019/961")
 
     assert Draft.objects.filter(symbol="S/2019/961").count() == 1
 
 
-def test_several_unnumbered_drafts_are_allowed():
+def test_several_unnumbered_drafts_are_allowed() -> None:
     drafts = DraftFactory.create_batch(3, symbol=None)
 
     assert Draft.objects.filter(symbol__isnull=True).count() == 3
     assert len({d.slug for d in drafts}) == 3
 
 
-def test_full_clean_refuses_a_symbol_that_does_not_start_with_s():
-    draft = DraftFactory.build(symbol="A/2019/961", regime=SanctionsRegimeFactory())
+def test_full_clean_refuses_a_symbol_that_does_not_start_with_s() -> None:
+    draft = DraftFactory.build(symbol="A/2019/961", regime=SanctionsRegimeFactory.create())
 
     with pytest.raises(ValidationError) as raised:
         draft.full_clean(exclude=["slug"])
@@ -89,23 +89,23 @@ def test_full_clean_refuses_a_symbol_that_does_not_start_with_s():
     ]
 
 
-def test_an_adopted_draft_has_its_resolution_number():
-    draft = DraftFactory(status=Draft.Status.ADOPTED, resolution_number=2397)
+def test_an_adopted_draft_has_its_resolution_number() -> None:
+    draft = DraftFactory.create(status=Draft.Status.ADOPTED, resolution_number=2397)
 
     assert Draft.objects.get(resolution_number=2397) == draft
 
 
 @pytest.mark.parametrize("status", [Draft.Status.VETOED, Draft.Status.IN_NEGOTIATION])
-def test_only_an_adopted_draft_has_a_resolution_number(status):
+def test_only_an_adopted_draft_has_a_resolution_number(status: Draft.Status) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        DraftFactory(status=status, resolution_number=2397)
+        DraftFactory.create(status=status, resolution_number=2397)
 
     assert not Draft.objects.exists()
 
 
-def test_full_clean_explains_a_resolution_number_on_a_draft_not_adopted():
+def test_full_clean_explains_a_resolution_number_on_a_draft_not_adopted() -> None:
     draft = DraftFactory.build(
-        status=Draft.Status.VETOED, resolution_number=2397, regime=SanctionsRegimeFactory()
+        status=Draft.Status.VETOED, resolution_number=2397, regime=SanctionsRegimeFactory.create()
     )
 
     with pytest.raises(ValidationError) as raised:
@@ -114,18 +114,18 @@ def test_full_clean_explains_a_resolution_number_on_a_draft_not_adopted():
     assert raised.value.messages == ["Only an adopted draft has a resolution number."]
 
 
-def test_the_vote_cannot_come_before_the_circulation():
+def test_the_vote_cannot_come_before_the_circulation() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        DraftFactory(circulated_on=dt.date(2019, 12, 16), vote_on=dt.date(2019, 12, 15))
+        DraftFactory.create(circulated_on=dt.date(2019, 12, 16), vote_on=dt.date(2019, 12, 15))
 
     assert not Draft.objects.exists()
 
 
-def test_full_clean_explains_a_vote_before_the_circulation():
+def test_full_clean_explains_a_vote_before_the_circulation() -> None:
     draft = DraftFactory.build(
         circulated_on=dt.date(2019, 12, 16),
         vote_on=dt.date(2019, 12, 15),
-        regime=SanctionsRegimeFactory(),
+        regime=SanctionsRegimeFactory.create(),
     )
 
     with pytest.raises(ValidationError) as raised:
@@ -134,13 +134,13 @@ def test_full_clean_explains_a_vote_before_the_circulation():
     assert raised.value.messages == ["The vote cannot come before the draft was circulated."]
 
 
-def test_the_vote_may_be_on_the_day_of_circulation():
-    draft = DraftFactory(circulated_on=dt.date(2019, 12, 16), vote_on=dt.date(2019, 12, 16))
+def test_the_vote_may_be_on_the_day_of_circulation() -> None:
+    draft = DraftFactory.create(circulated_on=dt.date(2019, 12, 16), vote_on=dt.date(2019, 12, 16))
 
     assert draft.council_date == dt.date(2019, 12, 16)
 
 
-def test_versions_are_numbered_once_per_draft():
+def test_versions_are_numbered_once_per_draft() -> None:
     draft, other = DraftFactory.create_batch(2)
     DraftVersion.objects.create(draft=draft, number=1, dated=dt.date(2019, 12, 16), text="v1")
     DraftVersion.objects.create(draft=other, number=1, dated=dt.date(2019, 12, 16), text="v1")
@@ -152,8 +152,8 @@ def test_versions_are_numbered_once_per_draft():
     assert list(draft.versions.values_list("number", "text")) == [(1, "v1"), (2, "v2")]
 
 
-def test_versions_are_numbered_from_one():
-    draft = DraftFactory()
+def test_versions_are_numbered_from_one() -> None:
+    draft = DraftFactory.create()
 
     with pytest.raises(IntegrityError), transaction.atomic():
         DraftVersion.objects.create(draft=draft, number=0, dated=dt.date(2019, 12, 16), text="x")
@@ -161,8 +161,8 @@ def test_versions_are_numbered_from_one():
     assert not draft.versions.exists()
 
 
-def test_a_resolution_has_one_measure_per_sector():
-    coal = SectorFactory(name="Coal")
+def test_a_resolution_has_one_measure_per_sector() -> None:
+    coal = SectorFactory.create(name="Coal")
     r2270, r2371 = _resolution(2270), _resolution(2371)
     Measure.objects.create(sector=coal, resolution=r2270, kind=Measure.Kind.BAN, detail="ban")
 
@@ -173,16 +173,16 @@ def test_a_resolution_has_one_measure_per_sector():
     assert [str(m) for m in coal.measures.all()] == ["Coal: ban (2270)", "Coal: ban (2371)"]
 
 
-def test_a_sector_export_value_needs_its_source():
+def test_a_sector_export_value_needs_its_source() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        SectorFactory(estimated_annual_export_usd=1_000_000, export_value_source="")
+        SectorFactory.create(estimated_annual_export_usd=1_000_000, export_value_source="")
 
     assert not Sector.objects.exists()
 
 
-def test_full_clean_explains_an_export_value_without_a_source():
+def test_full_clean_explains_an_export_value_without_a_source() -> None:
     sector = SectorFactory.build(
-        estimated_annual_export_usd=1_000_000, regime=SanctionsRegimeFactory()
+        estimated_annual_export_usd=1_000_000, regime=SanctionsRegimeFactory.create()
     )
 
     with pytest.raises(ValidationError) as raised:
@@ -191,18 +191,18 @@ def test_full_clean_explains_an_export_value_without_a_source():
     assert raised.value.messages == ["An export value needs its source."]
 
 
-def test_a_sector_export_value_with_a_source_is_kept():
-    sector = SectorFactory(
+def test_a_sector_export_value_with_a_source_is_kept() -> None:
+    sector = SectorFactory.create(
         estimated_annual_export_usd=1_000_000, export_value_source="Trade statistics 2016"
     )
-    without_value = SectorFactory(estimated_annual_export_usd=None, export_value_source="")
+    without_value = SectorFactory.create(estimated_annual_export_usd=None, export_value_source="")
 
     assert Sector.objects.get(pk=sector.pk).estimated_annual_export_usd == 1_000_000
     assert Sector.objects.filter(pk=without_value.pk).exists()
 
 
-def test_an_unnumbered_draft_keeps_the_slug_it_was_given_until_it_gets_a_symbol(db):
-    draft = DraftFactory(symbol=None, slug="dprk-relief-2019")
+def test_an_unnumbered_draft_keeps_the_slug_it_was_given_until_it_gets_a_symbol(db: None) -> None:
+    draft = DraftFactory.create(symbol=None, slug="dprk-relief-2019")
 
     draft.title = "Renamed"
     draft.save()

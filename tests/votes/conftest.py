@@ -4,6 +4,7 @@ is decided by today's Council, and the seed's terms are complete only until the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.utils import timezone
@@ -19,7 +20,7 @@ def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
 
 
 @pytest.fixture
-def move_today(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def move_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.date], None]:
     def move(day: dt.date) -> None:
         monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
 
@@ -27,7 +28,7 @@ def move_today(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():  # type: ignore[no-untyped-def]
+def _clear_cache() -> Iterator[None]:
     """Refresh marks and cached answers live in the cache: each test starts without them."""
     from django.core.cache import cache
 

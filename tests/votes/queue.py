@@ -13,10 +13,13 @@ from config.celery import app as celery_app
 from votes.projections import projection_refresh_started
 from votes.tasks import refresh_draft_projection
 
+# Celery's private connection pools, which its stubs do not declare.
+_celery: Any = celery_app
+
 
 def _forget_pools() -> None:
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    _celery._pool = None
+    _celery.amqp._producer_pool = None
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from charter import backtest
+from charter import VoteRecord, backtest
 from votes.forecast import read_votes
 
 HISTORY = Path(settings.BASE_DIR) / "seed" / "history" / "sc_ballots_1994_2025.csv"
@@ -98,15 +98,15 @@ def test_a_file_of_another_layout_is_refused(db: None, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def history_votes() -> list[object]:
+def history_votes() -> list[VoteRecord]:
     return list(read_votes(HISTORY))
 
 
 @pytest.mark.parametrize("reveal", [0, 10])
 def test_the_forecast_meets_its_targets_on_the_shared_file(
-    history_votes: list[object], reveal: int
+    history_votes: list[VoteRecord], reveal: int
 ) -> None:
-    report = backtest.run(history_votes, reveal=reveal)  # type: ignore[arg-type]
+    report = backtest.run(history_votes, reveal=reveal)
     assert report.model.n == 1716
     if reveal == 0:
         assert report.model.brier <= report.base_rate.brier

@@ -16,11 +16,11 @@ def run(*args: str) -> str:
 
 
 @pytest.fixture
-def dprk_draft(seeded) -> Draft:
+def dprk_draft(seeded: None) -> Draft:
     return Draft.objects.get(symbol=None, regime__slug="dprk-1718")
 
 
-def test_project_draft_prints_the_tally_projection_and_closest_path(dprk_draft):
+def test_project_draft_prints_the_tally_projection_and_closest_path(dprk_draft: Draft) -> None:
     text = run("project_draft", dprk_draft.slug)
 
     assert "Permanent members opposed (no or leaning no): FRA, GBR, USA" in text
@@ -31,7 +31,7 @@ def test_project_draft_prints_the_tally_projection_and_closest_path(dprk_draft):
     assert "FRA, GBR and USA oppose as permanent members" in text
 
 
-def test_project_draft_json_has_the_projection_under_a_what_if(dprk_draft):
+def test_project_draft_json_has_the_projection_under_a_what_if(dprk_draft: Draft) -> None:
     plain = json.loads(run("project_draft", str(dprk_draft.pk), "--json"))
     what_if = json.loads(
         run(
@@ -54,7 +54,7 @@ def test_project_draft_json_has_the_projection_under_a_what_if(dprk_draft):
     assert dprk_draft.positions.count() == 15  # a what-if writes nothing
 
 
-def test_project_draft_refuses_bad_keys_and_overrides(dprk_draft):
+def test_project_draft_refuses_bad_keys_and_overrides(dprk_draft: Draft) -> None:
     with pytest.raises(CommandError, match="No draft with the symbol, slug or id 's-1999-1'"):
         run("project_draft", "s-1999-1")
     with pytest.raises(CommandError, match="write it as ISO3=STANCE"):
@@ -65,7 +65,7 @@ def test_project_draft_refuses_bad_keys_and_overrides(dprk_draft):
         run("project_draft", dprk_draft.slug, "--what-if", "USA=maybe")
 
 
-def test_power_index_gives_the_known_council_values(seeded):
+def test_power_index_gives_the_known_council_values(seeded: None) -> None:
     data = json.loads(run("power_index", "--date", "2019-12-30", "--json"))
     by_code = {m["member"]: m for m in data["members"]}
 
@@ -77,7 +77,7 @@ def test_power_index_gives_the_known_council_values(seeded):
     assert "United States (USA) P" in text and "421/2145" in text
 
 
-def test_power_index_refuses_a_council_not_fully_known(seeded):
+def test_power_index_refuses_a_council_not_fully_known(seeded: None) -> None:
     with pytest.raises(CommandError, match="known for 10 of 15 seats"):
         run("power_index", "--date", "2028-03-01")
 
@@ -91,14 +91,16 @@ def test_power_index_refuses_a_council_not_fully_known(seeded):
         (["--resolution", "2393"], "adopted", []),
     ],
 )
-def test_vote_outcome_classifies_recorded_votes(seeded, args, outcome, vetoed_by):
+def test_vote_outcome_classifies_recorded_votes(
+    seeded: None, args: list[str], outcome: str, vetoed_by: list[str]
+) -> None:
     data = json.loads(run("vote_outcome", *args, "--json"))
 
     assert data["outcome"] == outcome
     assert data["vetoed_by"] == vetoed_by
 
 
-def test_every_recorded_vote_in_the_seed_is_classified_as_the_records_say(seeded):
+def test_every_recorded_vote_in_the_seed_is_classified_as_the_records_say(seeded: None) -> None:
     from votes.models import RecordedVote
 
     for recorded in RecordedVote.objects.all():
@@ -106,7 +108,7 @@ def test_every_recorded_vote_in_the_seed_is_classified_as_the_records_say(seeded
         assert data["outcome"] == recorded.recorded_outcome, recorded.label
 
 
-def test_vote_outcome_classifies_ballots_given_on_the_command_line(seeded):
+def test_vote_outcome_classifies_ballots_given_on_the_command_line(seeded: None) -> None:
     everyone_else = "BEL,CIV,DOM,GNQ,DEU,IDN,KWT,PER,POL,ZAF,FRA,GBR"
     vetoed = json.loads(
         run(
@@ -147,7 +149,7 @@ def test_vote_outcome_classifies_ballots_given_on_the_command_line(seeded):
     assert "vetoed (12-1-0" in text and "vetoed by RUS" in text
 
 
-def test_vote_outcome_refuses_a_member_not_seated_that_day(seeded):
+def test_vote_outcome_refuses_a_member_not_seated_that_day(seeded: None) -> None:
     with pytest.raises(CommandError, match="Japan is not on the Security Council on 2019-12-20"):
         run("vote_outcome", "--date", "2019-12-20", "--yes", "JPN")
     with pytest.raises(CommandError, match="Give exactly one of"):

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 from rest_framework.test import APIClient
 
 from members.models import Member, Term
@@ -26,23 +27,27 @@ VOTE_2030, VOTE_2031 = dt.date(2030, 6, 1), dt.date(2031, 6, 1)
 
 
 @pytest.fixture
-def council(db) -> list[Member]:
+def council(db: None) -> list[Member]:
     """Five permanent members and ten elected for 2030-2031 (the factories' terms)."""
     members = []
     for n in range(15):
-        member = MemberFactory(permanent=n < 5)
-        TermFactory(member=member)
+        member = MemberFactory.create(permanent=n < 5)
+        TermFactory.create(member=member)
         members.append(member)
     return members
 
 
 @pytest.fixture
-def voted(council, django_capture_on_commit_callbacks) -> dict[int, Draft]:
+def voted(
+    council: list[Member], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> dict[int, Draft]:
     """Two drafts in blue, scheduled for a vote in 2030 and in 2031, with stored projections
     (entered with the Council in one committed transaction, then refreshed)."""
     with refreshes_held(), django_capture_on_commit_callbacks(execute=True):
         drafts = {
-            day.year: DraftFactory(circulated_on=day, vote_on=day, status=Draft.Status.IN_BLUE)
+            day.year: DraftFactory.create(
+                circulated_on=day, vote_on=day, status=Draft.Status.IN_BLUE
+            )
             for day in (VOTE_2030, VOTE_2031)
         }
     projections_refresh_stale()
@@ -63,9 +68,12 @@ def _change(django_capture_on_commit_callbacks: Any, edit: Any) -> list[int]:
 
 
 def test_moving_a_term_marks_the_drafts_of_its_old_and_new_days_and_refreshes_them(
-    council, voted, django_capture_on_commit_callbacks, settings
-):
-    leaving, joining = council[5], MemberFactory()
+    council: list[Member],
+    voted: dict[int, Draft],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    settings: Settings,
+) -> None:
+    leaving, joining = council[5], MemberFactory.create()
 
     def edit() -> None:
         term = leaving.terms.get()
@@ -97,10 +105,14 @@ def test_moving_a_term_marks_the_drafts_of_its_old_and_new_days_and_refreshes_th
 
 
 def test_a_term_far_from_every_draft_sends_nothing(
-    council, voted, django_capture_on_commit_callbacks
-):
+    council: list[Member],
+    voted: dict[int, Draft],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     def edit() -> None:
-        term_create(member=MemberFactory(), start=dt.date(2040, 1, 1), end=dt.date(2041, 12, 31))
+        term_create(
+            member=MemberFactory.create(), start=dt.date(2040, 1, 1), end=dt.date(2041, 12, 31)
+        )
 
     sent = _change(django_capture_on_commit_callbacks, edit)
 
@@ -108,7 +120,11 @@ def test_a_term_far_from_every_draft_sends_nothing(
     assert not _stale_ids()
 
 
-def test_a_deleted_term_counts(council, voted, django_capture_on_commit_callbacks):
+def test_a_deleted_term_counts(
+    council: list[Member],
+    voted: dict[int, Draft],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     sent = _change(django_capture_on_commit_callbacks, lambda: council[6].terms.get().delete())
 
     assert sorted(sent) == sorted(d.pk for d in voted.values())
@@ -116,15 +132,17 @@ def test_a_deleted_term_counts(council, voted, django_capture_on_commit_callback
     # A Council with a vacant seat has no projection: it stays stale until the seat is filled.
     projections_refresh_stale()
     assert _stale_ids() == {d.pk for d in voted.values()}
-    replacement = MemberFactory()
-    TermFactory(member=replacement)
+    replacement = MemberFactory.create()
+    TermFactory.create(member=replacement)
     projections_refresh_stale()
     assert not _stale_ids()
     assert replacement.code in _seats(voted[2030])
     assert council[6].code not in _seats(voted[2030])
 
 
-def test_a_term_deleted_and_entered_again_leaves_the_council_as_it_was(council, voted):
+def test_a_term_deleted_and_entered_again_leaves_the_council_as_it_was(
+    council: list[Member], voted: dict[int, Draft]
+) -> None:
     term = council[7].terms.get()
     start, end = term.start, term.end
     term.delete()
@@ -134,8 +152,10 @@ def test_a_term_deleted_and_entered_again_leaves_the_council_as_it_was(council, 
 
 
 def test_a_members_permanent_flag_changes_its_vetoes(
-    council, voted, django_capture_on_commit_callbacks
-):
+    council: list[Member],
+    voted: dict[int, Draft],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     member = council[8]
 
     def edit() -> None:
@@ -152,20 +172,26 @@ def test_a_members_permanent_flag_changes_its_vetoes(
     assert pivotal[member.code]["p_adopted_if_no"] == 0  # a veto now
 
 
-def test_a_change_made_without_signals_is_found_by_the_periodic_repair(council, voted):
+def test_a_change_made_without_signals_is_found_by_the_periodic_repair(
+    council: list[Member], voted: dict[int, Draft]
+) -> None:
     Term.objects.filter(member=council[9]).update(start=dt.date(2031, 1, 1))  # no signal
 
     assert _stale_ids() == {voted[2030].pk}
     projections_refresh_stale()
     assert _stale_ids() == {voted[2030].pk}  # 2030 now has a vacant seat
-    TermFactory(member=MemberFactory(), start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31))
+    TermFactory.create(
+        member=MemberFactory.create(), start=dt.date(2030, 1, 1), end=dt.date(2030, 12, 31)
+    )
     assert projections_refresh_stale() == [voted[2030].pk]
     assert not _stale_ids()
 
 
 def test_one_transaction_of_many_changes_sends_one_refresh_per_draft(
-    council, voted, django_capture_on_commit_callbacks
-):
+    council: list[Member],
+    voted: dict[int, Draft],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     def edit() -> None:
         with transaction.atomic():
             for member in council[5:9]:

@@ -270,7 +270,7 @@ def test_a_draft_is_forecast_on_its_regimes_topic_and_its_direction(dprk_draft: 
     )
     priors = forecast.engine_priors(dprk_draft, rule)
     assert set(priors.records) == set(rule.members)
-    assert 0 < priors.consensus < 1  # type: ignore[operator]
+    assert priors.consensus is not None and 0 < priors.consensus < 1
     assert [bloc.members for bloc in priors.blocs] == [("FRA", "GBR", "USA"), ("CHN", "RUS")]
 
 

@@ -51,5 +51,6 @@ def test_a_worker_re_estimates_the_priors_after_votes_are_committed(
     )
 
     assert _wait_for(lambda: PriorSet.objects.count() == 2)
-    assert PriorSet.objects.order_by("-id").first().n_votes == 1718  # type: ignore[union-attr]
+    latest = PriorSet.objects.order_by("-id").first()
+    assert latest is not None and latest.n_votes == 1718
     assert _wait_for(lambda: _latest_source(draft).startswith("1,718 recorded votes"))

@@ -29,7 +29,9 @@ def _rows() -> list[dict[str, str]]:
 
 
 @pytest.mark.django_db
-def test_all_2960_decisions_are_recorded_and_classified_as_the_record_has_them(seeded):
+def test_all_2960_decisions_are_recorded_and_classified_as_the_record_has_them(
+    seeded: None,
+) -> None:
     rows = _rows()
     out = io.StringIO()
 
@@ -72,8 +74,8 @@ def test_all_2960_decisions_are_recorded_and_classified_as_the_record_has_them(s
         assert sorted(v.member.code for v in vote.vetoes.all()) == named, row
         if row["yes"].isdigit():
             with_counts += 1
-            day = dt.date.fromisoformat(row["date"])
-            seats, quota = charter.charter_size_and_quota(day)
+            voted_on = dt.date.fromisoformat(row["date"])
+            seats, quota = charter.charter_size_and_quota(voted_on)
             engine = charter.classify_counts(
                 yes=int(row["yes"]),
                 no=int(row["no"]),
@@ -101,7 +103,7 @@ def test_all_2960_decisions_are_recorded_and_classified_as_the_record_has_them(s
 
 
 @pytest.mark.django_db
-def test_counts_only_votes_are_marked_and_store_the_seats_that_did_not_vote(seeded):
+def test_counts_only_votes_are_marked_and_store_the_seats_that_did_not_vote(seeded: None) -> None:
     call_command("import_outcomes", str(OUTCOMES), stdout=io.StringIO(), stderr=io.StringIO())
 
     r218 = RecordedVote.objects.get(resolution_number=218)  # 1965: 7-0-4 adopts with 11 seats

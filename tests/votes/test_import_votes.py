@@ -63,7 +63,7 @@ def _head(path: Path, votes: int, tmp_path: Path, key: tuple[str, ...]) -> Path:
 
 
 @pytest.mark.django_db
-def test_the_undl_sample_imports_with_the_codes_and_names_of_the_time(seeded):
+def test_the_undl_sample_imports_with_the_codes_and_names_of_the_time(seeded: None) -> None:
     report = import_file(UNDL)
 
     assert (report.layout, report.read, report.invalid) == ("undl", 42, 0)
@@ -86,7 +86,7 @@ def test_the_undl_sample_imports_with_the_codes_and_names_of_the_time(seeded):
 
 
 @pytest.mark.django_db
-def test_importing_the_same_file_twice_adds_nothing(seeded):
+def test_importing_the_same_file_twice_adds_nothing(seeded: None) -> None:
     import_file(UNDL)
     before = _snapshot()
 
@@ -105,7 +105,9 @@ def test_importing_the_same_file_twice_adds_nothing(seeded):
         (BALLOTS, "ballots", 80, ("draft_symbol", "resolution", "voted_on")),
     ],
 )
-def test_each_layout_round_trips_through_its_export(seeded, tmp_path, path, fmt, votes, key):
+def test_each_layout_round_trips_through_its_export(
+    seeded: None, tmp_path: Path, path: Path, fmt: str, votes: int, key: tuple[str, ...]
+) -> None:
     source = _head(path, votes, tmp_path, key)
     with transaction.atomic():
         sid = transaction.savepoint()
@@ -125,7 +127,7 @@ def test_each_layout_round_trips_through_its_export(seeded, tmp_path, path, fmt,
 
 
 @pytest.mark.django_db
-def test_the_recorded_votes_layout_matches_the_seeds_votes(seeded):
+def test_the_recorded_votes_layout_matches_the_seeds_votes(seeded: None) -> None:
     report = import_file(Path(settings.BASE_DIR) / "seed" / "recorded_votes.csv")
 
     assert (report.layout, report.read, report.unchanged, report.created) == (
@@ -154,7 +156,7 @@ def _vote_rows(resolution: str, day: str, codes: list[str], letter: str = "Y") -
 
 
 @pytest.mark.django_db
-def test_a_bad_file_writes_nothing_and_reports_every_bad_row(seeded, tmp_path):
+def test_a_bad_file_writes_nothing_and_reports_every_bad_row(seeded: None, tmp_path: Path) -> None:
     rows = [
         *_vote_rows("9001", "2017-03-01", COUNCIL_2017),  # good
         *_vote_rows("9002", "2017-03-02", [*COUNCIL_2017[:14], "XXX"]),  # unknown member
@@ -177,7 +179,7 @@ def test_a_bad_file_writes_nothing_and_reports_every_bad_row(seeded, tmp_path):
 
 
 @pytest.mark.django_db
-def test_skip_invalid_loads_the_good_rows_and_dry_run_nothing(seeded, tmp_path):
+def test_skip_invalid_loads_the_good_rows_and_dry_run_nothing(seeded: None, tmp_path: Path) -> None:
     rows = [
         *_vote_rows("9001", "2017-03-01", COUNCIL_2017),
         *_vote_rows("9002", "2017-03-02", [*COUNCIL_2017[:14], "XXX"]),
@@ -195,7 +197,9 @@ def test_skip_invalid_loads_the_good_rows_and_dry_run_nothing(seeded, tmp_path):
 
 
 @pytest.mark.django_db
-def test_undl_totals_that_disagree_with_the_ballots_are_refused(seeded, tmp_path):
+def test_undl_totals_that_disagree_with_the_ballots_are_refused(
+    seeded: None, tmp_path: Path
+) -> None:
     lines = UNDL.read_text(encoding="utf-8").splitlines()
     header, first_vote = lines[0], [line for line in lines[1:] if line.startswith("278798,")]
     bad = [line.replace(",13,0,2,0,15,", ",14,0,1,0,15,") for line in first_vote]
@@ -209,7 +213,9 @@ def test_undl_totals_that_disagree_with_the_ballots_are_refused(seeded, tmp_path
 
 
 @pytest.mark.django_db
-def test_counts_only_records_gain_their_ballots_from_a_later_file(seeded, tmp_path):
+def test_counts_only_records_gain_their_ballots_from_a_later_file(
+    seeded: None, tmp_path: Path
+) -> None:
     outcomes = _head(
         HISTORY / "unsc_outcomes_1946_2022.csv",
         200,
@@ -229,7 +235,9 @@ def test_counts_only_records_gain_their_ballots_from_a_later_file(seeded, tmp_pa
 
 
 @pytest.mark.django_db
-def test_imported_votes_and_ballots_each_have_their_record_in_the_audit_trail(seeded, tmp_path):
+def test_imported_votes_and_ballots_each_have_their_record_in_the_audit_trail(
+    seeded: None, tmp_path: Path
+) -> None:
     outcomes = _head(
         HISTORY / "unsc_outcomes_1946_2022.csv",
         200,

@@ -16,8 +16,8 @@ def _recorded_vote() -> RecordedVote:
 
 
 @pytest.mark.django_db
-def test_a_saved_position_cannot_be_changed():
-    position = PositionFactory(stance=Stance.UNDECIDED)
+def test_a_saved_position_cannot_be_changed() -> None:
+    position = PositionFactory.create(stance=Stance.UNDECIDED)
 
     position.stance = Stance.YES
     with pytest.raises(AppendOnlyError) as raised:
@@ -28,8 +28,8 @@ def test_a_saved_position_cannot_be_changed():
 
 
 @pytest.mark.django_db
-def test_a_saved_position_cannot_be_deleted():
-    position = PositionFactory()
+def test_a_saved_position_cannot_be_deleted() -> None:
+    position = PositionFactory.create()
 
     with pytest.raises(AppendOnlyError) as raised:
         position.delete()
@@ -39,9 +39,11 @@ def test_a_saved_position_cannot_be_deleted():
 
 
 @pytest.mark.django_db
-def test_recorded_votes_and_ballots_cannot_be_changed_or_deleted():
+def test_recorded_votes_and_ballots_cannot_be_changed_or_deleted() -> None:
     recorded = _recorded_vote()
-    ballot = Ballot.objects.create(recorded_vote=recorded, member=MemberFactory(), vote=Vote.YES)
+    ballot = Ballot.objects.create(
+        recorded_vote=recorded, member=MemberFactory.create(), vote=Vote.YES
+    )
 
     ballot.vote = Vote.NO
     with pytest.raises(AppendOnlyError, match="ballot records are append-only"):
@@ -56,8 +58,8 @@ def test_recorded_votes_and_ballots_cannot_be_changed_or_deleted():
     assert RecordedVote.objects.get(pk=recorded.pk).subject == ""
 
 
-def test_the_database_refuses_to_update_a_position_with_raw_sql(postgres):
-    position = PositionFactory(stance=Stance.UNDECIDED)
+def test_the_database_refuses_to_update_a_position_with_raw_sql(postgres: None) -> None:
+    position = PositionFactory.create(stance=Stance.UNDECIDED)
 
     with (
         pytest.raises(IntegrityError, match="votes_position is append-only"),
@@ -69,8 +71,8 @@ def test_the_database_refuses_to_update_a_position_with_raw_sql(postgres):
     assert Position.objects.get(pk=position.pk).stance == Stance.UNDECIDED
 
 
-def test_the_database_refuses_to_delete_a_position_with_raw_sql(postgres):
-    position = PositionFactory()
+def test_the_database_refuses_to_delete_a_position_with_raw_sql(postgres: None) -> None:
+    position = PositionFactory.create()
 
     with (
         pytest.raises(IntegrityError, match="votes_position is append-only"),
@@ -82,7 +84,7 @@ def test_the_database_refuses_to_delete_a_position_with_raw_sql(postgres):
     assert Position.objects.filter(pk=position.pk).exists()
 
 
-def test_the_database_refuses_a_bulk_delete_of_positions(postgres):
+def test_the_database_refuses_a_bulk_delete_of_positions(postgres: None) -> None:
     # QuerySet.delete() never calls Model.delete(): only the trigger stands in its way.
     PositionFactory.create_batch(2)
 
@@ -92,9 +94,9 @@ def test_the_database_refuses_a_bulk_delete_of_positions(postgres):
     assert Position.objects.count() == 2
 
 
-def test_the_database_refuses_to_update_or_delete_ballots_with_raw_sql(postgres):
+def test_the_database_refuses_to_update_or_delete_ballots_with_raw_sql(postgres: None) -> None:
     ballot = Ballot.objects.create(
-        recorded_vote=_recorded_vote(), member=MemberFactory(), vote=Vote.YES
+        recorded_vote=_recorded_vote(), member=MemberFactory.create(), vote=Vote.YES
     )
 
     with (
@@ -114,17 +116,17 @@ def test_the_database_refuses_to_update_or_delete_ballots_with_raw_sql(postgres)
 
 
 @pytest.mark.django_db
-def test_the_current_position_is_the_latest_as_of_date_even_if_entered_earlier():
-    draft, member = DraftFactory(), MemberFactory()
+def test_the_current_position_is_the_latest_as_of_date_even_if_entered_earlier() -> None:
+    draft, member = DraftFactory.create(), MemberFactory.create()
     entered = timezone.now()
-    newest = PositionFactory(
+    newest = PositionFactory.create(
         draft=draft,
         member=member,
         stance=Stance.NO,
         as_of=dt.date(2019, 12, 30),
         created_at=entered - dt.timedelta(hours=2),
     )
-    PositionFactory(
+    PositionFactory.create(
         draft=draft,
         member=member,
         stance=Stance.YES,
@@ -136,24 +138,24 @@ def test_the_current_position_is_the_latest_as_of_date_even_if_entered_earlier()
 
 
 @pytest.mark.django_db
-def test_on_the_same_as_of_date_the_last_entered_position_is_current():
-    draft, member = DraftFactory(), MemberFactory()
+def test_on_the_same_as_of_date_the_last_entered_position_is_current() -> None:
+    draft, member = DraftFactory.create(), MemberFactory.create()
     entered = timezone.now()
-    PositionFactory(
+    PositionFactory.create(
         draft=draft,
         member=member,
         stance=Stance.NO,
         as_of=dt.date(2019, 12, 30),
         created_at=entered - dt.timedelta(minutes=5),
     )
-    last = PositionFactory(
+    last = PositionFactory.create(
         draft=draft,
         member=member,
         stance=Stance.LEANING_NO,
         as_of=dt.date(2019, 12, 30),
         created_at=entered,
     )
-    PositionFactory(
+    PositionFactory.create(
         draft=draft,
         member=member,
         stance=Stance.YES,
@@ -165,14 +167,19 @@ def test_on_the_same_as_of_date_the_last_entered_position_is_current():
 
 
 @pytest.mark.django_db
-def test_there_is_one_current_position_per_member_and_draft():
+def test_there_is_one_current_position_per_member_and_draft() -> None:
     first_draft, second_draft = DraftFactory.create_batch(2)
-    usa, chn = MemberFactory(code="USA", name="United States"), MemberFactory(code="CHN")
+    usa, chn = (
+        MemberFactory.create(code="USA", name="United States"),
+        MemberFactory.create(code="CHN"),
+    )
     expected = set()
     for draft in (first_draft, second_draft):
         for member in (usa, chn):
-            PositionFactory(draft=draft, member=member, as_of=dt.date(2019, 12, 1))
-            expected.add(PositionFactory(draft=draft, member=member, as_of=dt.date(2019, 12, 2)).pk)
+            PositionFactory.create(draft=draft, member=member, as_of=dt.date(2019, 12, 1))
+            expected.add(
+                PositionFactory.create(draft=draft, member=member, as_of=dt.date(2019, 12, 2)).pk
+            )
 
     current = Position.objects.current()
 
@@ -184,8 +191,8 @@ def test_there_is_one_current_position_per_member_and_draft():
 
 
 @pytest.mark.django_db
-def test_a_member_has_one_ballot_per_vote():
-    recorded, member = _recorded_vote(), MemberFactory()
+def test_a_member_has_one_ballot_per_vote() -> None:
+    recorded, member = _recorded_vote(), MemberFactory.create()
     Ballot.objects.create(recorded_vote=recorded, member=member, vote=Vote.YES)
 
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -195,33 +202,35 @@ def test_a_member_has_one_ballot_per_vote():
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_an_unknown_vote():
+def test_the_database_refuses_an_unknown_vote() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Ballot.objects.create(recorded_vote=_recorded_vote(), member=MemberFactory(), vote="maybe")
+        Ballot.objects.create(
+            recorded_vote=_recorded_vote(), member=MemberFactory.create(), vote="maybe"
+        )
 
     assert not Ballot.objects.exists()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("confidence", [Decimal("1.5"), Decimal("-0.1")])
-def test_the_database_refuses_a_confidence_outside_zero_to_one(confidence):
+def test_the_database_refuses_a_confidence_outside_zero_to_one(confidence: Decimal) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        PositionFactory(confidence=confidence)
+        PositionFactory.create(confidence=confidence)
 
     assert not Position.objects.exists()
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_stance_off_the_scale():
+def test_the_database_refuses_a_stance_off_the_scale() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        PositionFactory(stance="maybe")
+        PositionFactory.create(stance="maybe")
 
     assert not Position.objects.exists()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("confidence", [Decimal("0"), Decimal("1")])
-def test_the_database_accepts_the_ends_of_the_confidence_scale(confidence):
-    position = PositionFactory(confidence=confidence)
+def test_the_database_accepts_the_ends_of_the_confidence_scale(confidence: Decimal) -> None:
+    position = PositionFactory.create(confidence=confidence)
 
     assert Position.objects.get(pk=position.pk).confidence == confidence

@@ -5,27 +5,33 @@ broker cannot be reached."""
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from config.celery import app as celery_app
 from members.models import Member, Term
 from resolutions.models import Draft
 from votes import projections
-from votes.models import Projection
+from votes.models import Position, Projection
 from votes.services import position_record
 from votes.tasks import refresh_draft_projection as projection_refresh
 from votes.tasks import refresh_stale_projections as projections_refresh_stale
+
+# Celery's private connection pools, which its stubs do not declare.
+_celery: Any = celery_app
 
 ELECTED_2019 = ["BEL", "CIV", "DOM", "GNQ", "DEU", "IDN", "KWT", "PER", "POL", "ZAF"]
 
 
 @pytest.fixture
-def dprk_draft(seeded) -> Draft:
+def dprk_draft(seeded: None) -> Draft:
     return Draft.objects.get(symbol=None, regime__slug="dprk-1718")
 
 
-def _record(draft: Draft, code: str, stance: str, confidence: float = 1.0):
+def _record(draft: Draft, code: str, stance: str, confidence: float = 1.0) -> Position:
     return position_record(
         draft=draft,
         member=Member.objects.get(code=code),
@@ -44,16 +50,20 @@ def _stale_ids() -> set[int]:
     return set(projections.stale_drafts().values_list("pk", flat=True))
 
 
-def test_the_2019_draft_is_almost_certainly_not_adopted(dprk_draft):
+def test_the_2019_draft_is_almost_certainly_not_adopted(dprk_draft: Draft) -> None:
     analysis = projections.draft_analysis(dprk_draft)
 
     assert analysis.projection.p_adopted < 0.01
     assert analysis.tally.permanent_opposed == ("FRA", "GBR", "USA")
     assert not analysis.closest_path.elected_only_feasible
-    assert "no change by elected members can adopt" in analysis.closest_path.elected_only_reason
+    assert "no change by elected members can adopt" in (
+        analysis.closest_path.elected_only_reason or ""
+    )
 
 
-def test_the_open_2019_draft_is_decided_by_todays_council(dprk_draft, today):
+def test_the_open_2019_draft_is_decided_by_todays_council(
+    dprk_draft: Draft, today: dt.date
+) -> None:
     reading = projections.draft_reading(dprk_draft)
 
     assert reading.council_on == today
@@ -63,7 +73,7 @@ def test_the_open_2019_draft_is_decided_by_todays_council(dprk_draft, today):
     assert reading.tally.seated == 15
 
 
-def test_it_writes_a_history_row_only_when_the_result_changes(dprk_draft):
+def test_it_writes_a_history_row_only_when_the_result_changes(dprk_draft: Draft) -> None:
     projection_refresh(dprk_draft.pk)
     first = dprk_draft.projections.count()
 
@@ -78,7 +88,9 @@ def test_it_writes_a_history_row_only_when_the_result_changes(dprk_draft):
     assert rows[-1].results["tally"]["counts"]["abstain"] == 1
 
 
-def test_every_draft_gets_a_stored_projection_with_its_tally_and_recorded_vote(seeded):
+def test_every_draft_gets_a_stored_projection_with_its_tally_and_recorded_vote(
+    seeded: None,
+) -> None:
     refreshed = projections_refresh_stale()
 
     assert sorted(refreshed) == sorted(Draft.objects.values_list("pk", flat=True))
@@ -92,7 +104,7 @@ def test_every_draft_gets_a_stored_projection_with_its_tally_and_recorded_vote(s
     assert not projections.stale_drafts().exists()
 
 
-def test_a_new_position_makes_the_projection_stale_until_refreshed(dprk_draft):
+def test_a_new_position_makes_the_projection_stale_until_refreshed(dprk_draft: Draft) -> None:
     projections_refresh_stale()
     assert _stale(dprk_draft) is False
 
@@ -106,7 +118,7 @@ def test_a_new_position_makes_the_projection_stale_until_refreshed(dprk_draft):
     assert latest.results["tally"]["counts"]["leaning_no"] == 1
 
 
-def test_a_change_to_the_draft_makes_its_projection_stale(dprk_draft):
+def test_a_change_to_the_draft_makes_its_projection_stale(dprk_draft: Draft) -> None:
     projections_refresh_stale()
 
     dprk_draft.status = Draft.Status.WITHDRAWN
@@ -119,7 +131,9 @@ def test_a_change_to_the_draft_makes_its_projection_stale(dprk_draft):
     assert dprk_draft.projections.latest().results["not_counted"] == []
 
 
-def test_an_open_drafts_council_moves_with_today(dprk_draft, move_today):
+def test_an_open_drafts_council_moves_with_today(
+    dprk_draft: Draft, move_today: Callable[[dt.date], None]
+) -> None:
     projections_refresh_stale()
 
     move_today(dt.date(2026, 6, 1))  # the same elected members as on 2026-12-02
@@ -131,7 +145,7 @@ def test_an_open_drafts_council_moves_with_today(dprk_draft, move_today):
     assert _stale(dprk_draft) is False
 
 
-def test_the_periodic_job_repairs_missing_and_stale_projections(dprk_draft):
+def test_the_periodic_job_repairs_missing_and_stale_projections(dprk_draft: Draft) -> None:
     Projection.objects.all().delete()
 
     refreshed = projections_refresh_stale()
@@ -142,8 +156,8 @@ def test_the_periodic_job_repairs_missing_and_stale_projections(dprk_draft):
 
 
 def test_a_position_change_enqueues_the_refresh_after_commit(
-    dprk_draft, django_capture_on_commit_callbacks
-):
+    dprk_draft: Draft, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     Projection.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,15 +168,15 @@ def test_a_position_change_enqueues_the_refresh_after_commit(
 
 
 def test_a_save_succeeds_quickly_and_leaves_the_projection_stale_when_the_broker_is_down(
-    dprk_draft, django_capture_on_commit_callbacks
-):
+    dprk_draft: Draft, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
     projection_refresh(dprk_draft.pk)
     conf = celery_app.conf
     saved = {k: conf[k] for k in ("broker_url", "task_always_eager")}
     # Port 9 on loopback: nothing listens, so the connection is refused at once.
     conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    _celery._pool = None
+    _celery.amqp._producer_pool = None
     try:
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
@@ -170,8 +184,8 @@ def test_a_save_succeeds_quickly_and_leaves_the_projection_stale_when_the_broker
         elapsed = time.monotonic() - started
     finally:
         conf.update(saved)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        _celery._pool = None
+        _celery.amqp._producer_pool = None
 
     assert position.pk is not None
     assert _stale(dprk_draft) is True
@@ -184,7 +198,9 @@ def test_a_save_succeeds_quickly_and_leaves_the_projection_stale_when_the_broker
 # One rule, for one draft and for lists --------------------------------------------------------
 
 
-def test_one_drafts_state_and_the_list_annotation_agree_on_staleness(dprk_draft, move_today):
+def test_one_drafts_state_and_the_list_annotation_agree_on_staleness(
+    dprk_draft: Draft, move_today: Callable[[dt.date], None]
+) -> None:
     def both() -> list[tuple[bool, bool]]:
         listed = _stale_ids()
         return [

@@ -39,9 +39,10 @@ def _terms_and_names() -> tuple[int, int]:
     terms = names = 0
     for previous, row in zip([None, *rows], rows, strict=False):
         same_seat = previous is not None and previous["iso3"] == row["iso3"]
-        renamed = same_seat and previous["name"] != row["name"]
+        renamed = previous is not None and same_seat and previous["name"] != row["name"]
         continues = (
-            same_seat
+            previous is not None
+            and same_seat
             and previous["term_end"]
             and dt.date.fromisoformat(previous["term_end"]) + dt.timedelta(days=1)
             == dt.date.fromisoformat(row["term_start"])
@@ -77,7 +78,7 @@ def _expected_first_report() -> str:
 
 
 @pytest.mark.django_db
-def test_the_load_seed_command_prints_what_it_created_then_that_nothing_changed():
+def test_the_load_seed_command_prints_what_it_created_then_that_nothing_changed() -> None:
     first, second = StringIO(), StringIO()
 
     call_command("load_seed", stdout=first)
@@ -90,12 +91,12 @@ def test_the_load_seed_command_prints_what_it_created_then_that_nothing_changed(
 
 
 @pytest.fixture
-def dprk_2019(seeded) -> Draft:
+def dprk_2019(seeded: None) -> Draft:
     return Draft.objects.get(regime__slug="dprk-1718", circulated_on=dt.date(2019, 12, 16))
 
 
 class TestTheLoadedSeed:
-    def test_loading_it_again_changes_nothing(self, seeded):
+    def test_loading_it_again_changes_nothing(self, seeded: None) -> None:
         before = _dump()
 
         report = load_seed()
@@ -107,7 +108,9 @@ class TestTheLoadedSeed:
         }
         assert after == before
 
-    def test_the_2019_dprk_draft_would_lift_three_bans_and_ease_three(self, dprk_2019):
+    def test_the_2019_dprk_draft_would_lift_three_bans_and_ease_three(
+        self, dprk_2019: Draft
+    ) -> None:
         provisions = {(p.sector.slug, p.action) for p in dprk_2019.provisions.all()}
 
         assert dprk_2019.symbol is None
@@ -127,7 +130,7 @@ class TestTheLoadedSeed:
         machinery = dprk_2019.provisions.get(sector__slug="machinery-imports")
         assert "bulldozers" in machinery.note and "CBS News" in machinery.note
 
-    def test_the_measures_carry_the_corrected_facts(self, seeded):
+    def test_the_measures_carry_the_corrected_facts(self, seeded: None) -> None:
         def detail(sector: str, resolution: int) -> str:
             return Measure.objects.get(sector__slug=sector, resolution__number=resolution).detail
 
@@ -139,13 +142,16 @@ class TestTheLoadedSeed:
         assert "Rajin-Khasan" in detail("joint-ventures", 2375)
         assert "aircraft" in detail("machinery-imports", 2397)
 
-    def test_russia_and_china_hold_the_pen_of_the_2019_draft(self, dprk_2019):
+    def test_russia_and_china_hold_the_pen_of_the_2019_draft(self, dprk_2019: Draft) -> None:
         sponsorships = {(s.member.code, s.penholder) for s in dprk_2019.sponsorships.all()}
 
         assert sponsorships == {("RUS", True), ("CHN", True)}
 
-    def test_every_member_of_the_2019_council_has_a_current_position(self, dprk_2019):
+    def test_every_member_of_the_2019_council_has_a_current_position(
+        self, dprk_2019: Draft
+    ) -> None:
         # The Council of its circulation (the open draft's own Council day is today's).
+        assert dprk_2019.circulated_on is not None
         council = set(Composition.on(dprk_2019.circulated_on).codes)
         current = {
             p.member.code: p.stance
@@ -164,7 +170,7 @@ class TestTheLoadedSeed:
         assert undecided == council - {"USA", "FRA", "GBR", "RUS", "CHN"}
         assert len(undecided) == 10
 
-    def test_the_1718_regime_restricted_coal_in_2270_2321_and_2371(self, seeded):
+    def test_the_1718_regime_restricted_coal_in_2270_2321_and_2371(self, seeded: None) -> None:
         coal = Measure.objects.filter(
             sector__slug="coal", sector__regime__slug="dprk-1718"
         ).order_by("resolution__number")
@@ -178,7 +184,9 @@ class TestTheLoadedSeed:
             _rows("dprk_sector_measures.csv")
         )
 
-    def test_there_are_twelve_recorded_votes_with_a_ballot_for_each_seated_member(self, seeded):
+    def test_there_are_twelve_recorded_votes_with_a_ballot_for_each_seated_member(
+        self, seeded: None
+    ) -> None:
         votes = list(RecordedVote.objects.prefetch_related("ballots__member"))
 
         assert len(votes) == 12
@@ -187,7 +195,7 @@ class TestTheLoadedSeed:
             assert len(voters) == 15, recorded.label
             assert voters == set(Composition.on(recorded.voted_on).codes), recorded.label
 
-    def test_the_command_on_a_loaded_seed_says_nothing_changed(self, seeded):
+    def test_the_command_on_a_loaded_seed_says_nothing_changed(self, seeded: None) -> None:
         out = StringIO()
 
         call_command("load_seed", stdout=out)

@@ -27,3 +27,23 @@ def assert_csp_clean(markup: str) -> None:
     assert "<script" not in output.lower()
     assert "javascript:" not in output.lower()
     assert not re.search(r"\son[a-z]+\s*=", output), "an event handler attribute"
+
+
+def find(root: ET.Element, path: str) -> ET.Element:
+    """The first element at ``path`` under ``root``; fails the test if there is none."""
+    found = root.find(path)
+    assert found is not None, f"nothing at {path!r}"
+    return found
+
+
+def attr(element: ET.Element, name: str) -> str:
+    """The attribute ``name`` of ``element``; fails the test if it is missing."""
+    value = element.get(name)
+    assert value is not None, f"<{element.tag}> has no {name!r}"
+    return value
+
+
+def text(element: ET.Element) -> str:
+    """The text of ``element``; fails the test if it has none."""
+    assert element.text is not None, f"<{element.tag}> has no text"
+    return element.text

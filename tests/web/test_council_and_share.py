@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.safestring import SafeString
 
-from tests.web.svg import SVG, assert_csp_clean, parse, with_class
+from tests.web.svg import SVG, assert_csp_clean, find, parse, text, with_class
 from web.seats import CouncilSeat, Seat, council_diagram_svg, seat_diagram_svg
 from web.share import share_card_svg, svg_to_png
 
@@ -19,7 +20,7 @@ def test_the_1960_council_has_eleven_seats_five_of_them_permanent() -> None:
     assert len(seats) == 11
     assert len(with_class(root, "seat--permanent")) == 5
     assert [s.get("data-member") for s in seats] == [m.code for m in ELEVEN]
-    assert root.find(f"{SVG}title").text == "11 seats, 7 votes needed: 1 June 1960"
+    assert text(find(root, f"{SVG}title")) == "11 seats, 7 votes needed: 1 June 1960"
     assert_csp_clean(svg)
 
 
@@ -29,7 +30,7 @@ def test_seats_whose_holder_is_not_known_are_drawn_hollow() -> None:
     unknown = with_class(root, "seat--unknown")
     assert len(unknown) == 7
     assert all(s.get("data-member") == "" for s in unknown)
-    assert "7 seats not known" in root.find(f"{SVG}desc").text
+    assert "7 seats not known" in text(find(root, f"{SVG}desc"))
 
 
 def test_more_members_than_seats_is_refused() -> None:
@@ -46,7 +47,7 @@ def test_names_are_escaped() -> None:
     assert "&lt;i&gt;day&lt;/i&gt;" in svg
 
 
-def _diagram() -> str:
+def _diagram() -> SafeString:
     seats = [Seat(f"Q{c}B", f"Member {c}", c in "AB", "yes") for c in "ABCDEFGHI"]
     return seat_diagram_svg(seats, verdict="9 yes, 9 needed: adopted", quota=9, yes_count=9)
 
@@ -68,7 +69,7 @@ def test_the_share_card_is_1200_by_630_with_the_diagram_inside() -> None:
 def test_a_long_title_is_cut_to_fit() -> None:
     root = parse(share_card_svg(None, title="T" * 300, subtitle="s", footer="f"))
 
-    title = with_class(root, "share-card__title")[0].text
+    title = text(with_class(root, "share-card__title")[0])
     assert title.endswith("…") and len(title) < 60
 
 

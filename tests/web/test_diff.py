@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 from tests.web.svg import assert_csp_clean, parse, with_class
 from web.diff import Diff, diff_texts
 
@@ -9,12 +11,12 @@ DEL = '<del class="diff-del"><span class="visually-hidden">deleted: </span>'
 INS = '<ins class="diff-ins"><span class="visually-hidden">inserted: </span>'
 
 
-def paragraphs(diff: Diff) -> list:
+def paragraphs(diff: Diff) -> list[ET.Element]:
     """The diff's paragraphs as elements (wrapped, since the HTML has several roots)."""
     return list(parse(f"<div>{diff.html}</div>"))
 
 
-def test_identical_texts_have_no_marks():
+def test_identical_texts_have_no_marks() -> None:
     text = "The Security Council,\n\nRecalling its resolution 1718 (2006),\n\nDecides."
     diff = diff_texts(text, text)
 
@@ -28,7 +30,7 @@ def test_identical_texts_have_no_marks():
     assert {p.get("class") for p in paragraphs(diff)} == {"diff-para"}
 
 
-def test_a_changed_word_is_a_deletion_then_an_insertion_with_hidden_words():
+def test_a_changed_word_is_a_deletion_then_an_insertion_with_hidden_words() -> None:
     diff = diff_texts("Decides that all States shall freeze", "Decides that all States may freeze")
 
     assert diff.html == (
@@ -38,7 +40,7 @@ def test_a_changed_word_is_a_deletion_then_an_insertion_with_hidden_words():
     assert (diff.inserted_words, diff.deleted_words) == (1, 1)
 
 
-def test_words_and_punctuation_keep_their_spacing():
+def test_words_and_punctuation_keep_their_spacing() -> None:
     diff = diff_texts("freeze funds, assets.", "freeze funds; assets and resources.")
 
     assert diff.html == (
@@ -48,7 +50,7 @@ def test_words_and_punctuation_keep_their_spacing():
     assert (diff.inserted_words, diff.deleted_words) == (2, 0)
 
 
-def test_a_change_at_the_start_keeps_the_space_before_the_next_word():
+def test_a_change_at_the_start_keeps_the_space_before_the_next_word() -> None:
     removed = diff_texts("Strongly condemns the test", "condemns the test")
     added = diff_texts("condemns the test", "Strongly condemns the test")
 
@@ -56,7 +58,7 @@ def test_a_change_at_the_start_keeps_the_space_before_the_next_word():
     assert str(added.html).endswith("Strongly</ins> condemns the test</p>")
 
 
-def test_an_inserted_paragraph_is_one_insertion_and_its_neighbours_stay_unchanged():
+def test_an_inserted_paragraph_is_one_insertion_and_its_neighbours_stay_unchanged() -> None:
     old = "Recalling resolution 1718.\n\nDecides to freeze assets."
     new = (
         "Recalling resolution 1718.\n\n"
@@ -71,7 +73,7 @@ def test_an_inserted_paragraph_is_one_insertion_and_its_neighbours_stay_unchange
     assert (diff.inserted_words, diff.deleted_words) == (5, 0)
 
 
-def test_a_deleted_paragraph_is_one_deletion():
+def test_a_deleted_paragraph_is_one_deletion() -> None:
     old = "Recalling resolution 1718.\n\nNoting the launches.\n\nDecides to freeze assets."
     new = "Recalling resolution 1718.\n\nDecides to freeze assets."
     diff = diff_texts(old, new)
@@ -82,7 +84,9 @@ def test_a_deleted_paragraph_is_one_deletion():
     assert (diff.inserted_words, diff.deleted_words) == (0, 3)
 
 
-def test_an_inserted_paragraph_before_a_changed_one_pairs_the_changed_one_with_its_old_self():
+def test_an_inserted_paragraph_before_a_changed_one_pairs_the_changed_one_with_its_old_self() -> (
+    None
+):
     old = "Decides that all States shall freeze the funds."
     new = "Recalls its earlier decisions.\n\nDecides that all States shall freeze the assets."
     diff = diff_texts(old, new)
@@ -94,7 +98,7 @@ def test_an_inserted_paragraph_before_a_changed_one_pairs_the_changed_one_with_i
     assert (diff.inserted_words, diff.deleted_words) == (5, 1)
 
 
-def test_whitespace_and_line_breaks_alone_are_no_change():
+def test_whitespace_and_line_breaks_alone_are_no_change() -> None:
     diff = diff_texts(
         "Decides  to\nfreeze.\n\n\n\nAnd more.", "Decides to freeze.\r\n\r\nAnd more."
     )
@@ -103,7 +107,7 @@ def test_whitespace_and_line_breaks_alone_are_no_change():
     assert len(paragraphs(diff)) == 2
 
 
-def test_text_is_escaped():
+def test_text_is_escaped() -> None:
     evil = "<script>alert(1)</script>"
     diff = diff_texts("Plain <b>bold</b> & text.", f"Plain {evil} & text.")
     inserted = diff_texts("Plain & text.", f"Plain {evil} & text.")
@@ -120,7 +124,7 @@ def test_text_is_escaped():
     assert "".join(paragraph.itertext()).startswith("Plain <deleted: b inserted: script>")
 
 
-def test_unicode_words_are_diffed_whole_and_chinese_by_character():
+def test_unicode_words_are_diffed_whole_and_chinese_by_character() -> None:
     diff = diff_texts(
         "Côte d’Ivoire et le Conseil 安理会决议", "Côte d’Ivoire et la Conseil 安理会新决议"
     )
@@ -131,7 +135,7 @@ def test_unicode_words_are_diffed_whole_and_chinese_by_character():
     assert (diff.inserted_words, diff.deleted_words) == (2, 1)
 
 
-def test_empty_texts():
+def test_empty_texts() -> None:
     assert diff_texts("", "").html == ""
     added = diff_texts("", "Decides.")
     assert with_class(parse(f"<div>{added.html}</div>"), "diff-ins")
@@ -141,5 +145,5 @@ def test_empty_texts():
     assert (removed.inserted_words, removed.deleted_words) == (0, 1)
 
 
-def test_the_html_is_a_safe_string_so_templates_do_not_escape_it_again():
+def test_the_html_is_a_safe_string_so_templates_do_not_escape_it_again() -> None:
     assert hasattr(diff_texts("a", "b").html, "__html__")

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = ("api", "config", "members", "resolutions", "votes")
 
 
-def test_importing_web_loads_no_project_app_and_no_django_db():
+def test_importing_web_loads_no_project_app_and_no_django_db() -> None:
     script = (
         "import json, sys\n"
         "import web.charts, web.diff, web.numbers, web.seats\n"

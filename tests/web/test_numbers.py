@@ -35,18 +35,18 @@ from web.numbers import outcome_badge, percent
         (1.0, "100%"),
     ],
 )
-def test_percent_is_honest_about_small_and_large_chances(p, shown):
+def test_percent_is_honest_about_small_and_large_chances(p: float, shown: str) -> None:
     assert percent(p) == shown
 
 
-def test_only_exact_zero_and_one_read_as_certain():
+def test_only_exact_zero_and_one_read_as_certain() -> None:
     samples = [k / 100_000 for k in range(1, 100_000)]
 
     assert all(percent(p) not in {"0%", "100%"} for p in samples)
 
 
 @pytest.mark.parametrize("p", [-0.01, 1.01, math.nan, math.inf])
-def test_a_value_that_is_no_probability_is_refused(p):
+def test_a_value_that_is_no_probability_is_refused(p: float) -> None:
     with pytest.raises(ValueError, match="probability"):
         percent(p)
 
@@ -59,10 +59,10 @@ def test_a_value_that_is_no_probability_is_refused(p):
         ("failed", ("Failed", "badge badge--failed")),
     ],
 )
-def test_each_outcome_has_a_label_and_classes(outcome, badge):
+def test_each_outcome_has_a_label_and_classes(outcome: str, badge: tuple[str, str]) -> None:
     assert outcome_badge(outcome) == badge
 
 
-def test_an_unknown_outcome_is_refused_rather_than_shown_blank():
+def test_an_unknown_outcome_is_refused_rather_than_shown_blank() -> None:
     with pytest.raises(ValueError, match="unknown outcome"):
         outcome_badge("pending")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.renderers import JSONRenderer
@@ -28,7 +28,7 @@ from resolutions.api import (
     VersionSerializer,
     drafts_with_sponsors,
 )
-from resolutions.models import Draft, Provision, Sponsorship
+from resolutions.models import Draft, DraftQuerySet, Provision, SanctionsRegime, Sponsorship
 from resolutions.services import draft_update, sponsors_from_codes
 from votes.api.tally import RECORDED_OUTCOME_HELP
 from votes.models import Outcome, Position, RecordedVote
@@ -46,7 +46,7 @@ StanceCountsSerializer = type(
 )
 
 
-class TallySummarySerializer(serializers.Serializer):
+class TallySummarySerializer(serializers.Serializer[Any]):
     council_on = serializers.DateField(help_text="The day whose Council it counts.")
     seated = serializers.IntegerField()
     counts = StanceCountsSerializer()
@@ -63,7 +63,7 @@ class TallySummarySerializer(serializers.Serializer):
     )
 
 
-class ProjectionSummarySerializer(serializers.Serializer):
+class ProjectionSummarySerializer(serializers.Serializer[Any]):
     p_adopted = serializers.FloatField(allow_null=True)
     checked_at = serializers.DateTimeField(allow_null=True)
     stale = serializers.BooleanField(
@@ -72,11 +72,13 @@ class ProjectionSummarySerializer(serializers.Serializer):
     )
 
 
-class DraftListSerializer(serializers.ModelSerializer):
+class DraftListSerializer(serializers.ModelSerializer[Draft]):
     """A draft with the tally summary and projected adoption of its stored projection (nothing
     is computed here; see ``drafts_for_api``)."""
 
-    regime = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    regime: serializers.SlugRelatedField[SanctionsRegime] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     sponsors = SponsorSerializer(source="sponsorships", many=True, read_only=True)
     tally = serializers.SerializerMethodField(
         help_text="From the stored projection; null until one is stored."
@@ -103,15 +105,18 @@ class DraftListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TallySummarySerializer(allow_null=True))
     def get_tally(self, draft: Draft) -> dict[str, Any] | None:
-        summary: dict[str, Any] | None = draft.projection_summary  # type: ignore[attr-defined]
+        # with_projection_state annotates these; the django-stubs plugin cannot see that
+        # from here.
+        summary: dict[str, Any] | None = draft.projection_summary  # type: ignore[attr-defined]  # plugin gap
         return summary or None
 
     @extend_schema_field(ProjectionSummarySerializer)
     def get_projection(self, draft: Draft) -> dict[str, Any]:
+        # Annotations of with_projection_state, which the plugin cannot see from here.
         return {
-            "p_adopted": draft.projected_p_adopted,  # type: ignore[attr-defined]
-            "checked_at": draft.projection_checked_at,  # type: ignore[attr-defined]
-            "stale": draft.projection_stale,  # type: ignore[attr-defined]
+            "p_adopted": draft.projected_p_adopted,  # type: ignore[attr-defined]  # plugin gap
+            "checked_at": draft.projection_checked_at,  # type: ignore[attr-defined]  # plugin gap
+            "stale": draft.projection_stale,  # type: ignore[attr-defined]  # plugin gap
         }
 
 
@@ -131,20 +136,20 @@ class DraftDetailSerializer(DraftListSerializer):
         ]
 
 
-def drafts_for_api() -> QuerySet[Draft]:
+def drafts_for_api() -> DraftQuerySet:
     """Drafts with everything a list item shows, in a fixed number of queries: sponsors, and
     the stored projection with its staleness (``with_projection_state``)."""
     return with_projection_state(drafts_with_sponsors())
 
 
 @extend_schema(parameters=[CSV_FORMAT])
-class DraftList(generics.ListAPIView):
+class DraftList(generics.ListAPIView[Draft]):
     """Drafts, filtered and ordered, each with its tally summary and projected adoption."""
 
     serializer_class = DraftListSerializer
     renderer_classes = [JSONRenderer, CSVRenderer]
     filter_backends = [
-        django_filters.rest_framework.DjangoFilterBackend,
+        DjangoFilterBackend,
         SearchFilter,
         NullsLastOrderingFilter,
     ]
@@ -174,13 +179,13 @@ class DraftPatchSerializer(DraftUpdateSerializer):
     output_serializer = DraftDetailSerializer
 
 
-class DraftDetail(DraftLookupMixin, generics.RetrieveAPIView):  # type: ignore[type-arg]
+class DraftDetail(DraftLookupMixin, generics.RetrieveAPIView[Draft]):
     """One draft: sponsors, provisions, versions, status, tally summary and projection. Its
     ETag names the draft's version, for ``If-Match`` on ``PATCH``."""
 
     serializer_class = DraftDetailSerializer
 
-    def draft_queryset(self) -> QuerySet[Draft]:
+    def draft_queryset(self) -> DraftQuerySet:
         return drafts_for_api().prefetch_related(
             Prefetch("provisions", queryset=Provision.objects.select_related("sector")),
             "versions",

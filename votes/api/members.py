@@ -23,7 +23,7 @@ VOTE_LETTERS = {
 """The letters the UN's voting records use: X is a seated member that did not vote."""
 
 
-class YearRecordSerializer(serializers.Serializer):
+class YearRecordSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     Y = serializers.IntegerField(help_text="Yes votes.")
     N = serializers.IntegerField(help_text="No votes.")
@@ -64,14 +64,14 @@ def voting_record(member_id: int) -> tuple[list[dict[str, int]], dict[str, int]]
         .values("year")
         .annotate(n=Count("id"))
     )
-    for row in vetoes:
-        year_row(row["year"])["vetoes"] += row["n"]
+    for veto_row in vetoes:
+        year_row(veto_row["year"])["vetoes"] += veto_row["n"]
     record = [years[y] for y in sorted(years)]
     totals = {key: sum(r[key] for r in record) for key in ("Y", "N", "A", "X", "votes", "vetoes")}
     return record, {"year": 0, **totals}
 
 
-class MemberDetail(generics.GenericAPIView):
+class MemberDetail(generics.GenericAPIView[Any]):
     serializer_class = MemberDetailSerializer
 
     @extend_schema(summary="A member: terms, names over time and voting record by year")

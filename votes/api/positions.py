@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -16,29 +17,33 @@ from rest_framework.response import Response
 
 from api.fields import StrictDateField, StrictFloatField, StrictIntegerField
 from api.params import bool_param
+from api.permissions import signed_in
 from api.renderers import CSV_FORMAT, CSVRenderer
 from api.serializers import StrictSerializer
 from members.api import MemberCodeField
 from resolutions.api import DraftLookupMixin
+from resolutions.models import Draft
 from votes.models import Position, PositionQuerySet, Stance
 from votes.projections import position_standing
 from votes.services import member_from_code, position_record
 
 
-class MemberRefSerializer(serializers.Serializer):
+class MemberRefSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     permanent = serializers.BooleanField()
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(serializers.ModelSerializer[Position]):
     """A position, and whether the draft's tally and projection count it (annotated by
     ``PositionQuerySet.with_standing``; the reason is ``votes.projections.position_standing``)."""
 
-    draft = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    draft: serializers.SlugRelatedField[Draft] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     member = MemberRefSerializer(read_only=True)
     confidence = serializers.FloatField()
-    entered_by = serializers.SlugRelatedField(
+    entered_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
     current = serializers.BooleanField(
@@ -78,9 +83,10 @@ class PositionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_reason(self, position: Position) -> str | None:
+        # Annotations of PositionQuerySet.with_standing, which the plugin cannot see from here.
         return position_standing(
-            is_current=position.is_current,  # type: ignore[attr-defined]
-            seated=position.seated,  # type: ignore[attr-defined]
+            is_current=position.is_current,  # type: ignore[attr-defined]  # plugin gap
+            seated=position.seated,  # type: ignore[attr-defined]  # plugin gap
             council_day=self.context["council_day"],
         )
 
@@ -92,7 +98,9 @@ class PositionInputSerializer(StrictSerializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
     confidence = StrictFloatField(min_value=0, max_value=1)
     as_of = StrictDateField()
-    source = serializers.CharField(max_length=5000)
+    source = serializers.CharField(  # type: ignore[assignment]  # stub gap: DRF's stubs see Field.source
+        max_length=5000
+    )
     source_url = serializers.URLField(required=False, allow_blank=True, max_length=500, default="")
     supersedes = StrictIntegerField(
         required=False,
@@ -109,7 +117,7 @@ HISTORY = OpenApiParameter(
 )
 
 
-class DraftPositions(DraftLookupMixin, generics.ListCreateAPIView):
+class DraftPositions(DraftLookupMixin, generics.ListCreateAPIView[Position]):
     """A draft's current positions (or their whole history), each saying whether it is
     counted; editors record new ones."""
 
@@ -164,7 +172,7 @@ class DraftPositions(DraftLookupMixin, generics.ListCreateAPIView):
             as_of=data["as_of"],
             source=data["source"],
             source_url=data["source_url"],
-            entered_by=request.user,
+            entered_by=signed_in(request.user),
             supersedes=data["supersedes"],
         )
         recorded = self.positions().get(pk=position.pk)

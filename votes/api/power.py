@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,7 +18,7 @@ from members.models import Composition
 from resolutions.models import Draft
 
 
-class PowerIndexSerializer(serializers.Serializer):
+class PowerIndexSerializer(serializers.Serializer[Any]):
     member = serializers.CharField()
     name = serializers.CharField()
     permanent = serializers.BooleanField()
@@ -28,7 +30,7 @@ class PowerIndexSerializer(serializers.Serializer):
     banzhaf_normalised_float = serializers.FloatField()
 
 
-class PowerIndicesSerializer(serializers.Serializer):
+class PowerIndicesSerializer(serializers.Serializer[Any]):
     on = serializers.DateField()
     matter = serializers.ChoiceField(choices=Draft.Matter.choices)
     quota = serializers.IntegerField()
@@ -36,7 +38,7 @@ class PowerIndicesSerializer(serializers.Serializer):
     members = PowerIndexSerializer(many=True)
 
 
-class PowerIndices(generics.GenericAPIView):
+class PowerIndices(generics.GenericAPIView[Any]):
     serializer_class = PowerIndicesSerializer
 
     @extend_schema(

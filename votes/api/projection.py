@@ -31,7 +31,7 @@ STANCES = Stance.choices
 """Stance fields share one choice set, so the schema has one ``StanceEnum``."""
 
 
-class InfluenceSerializer(serializers.Serializer):
+class InfluenceSerializer(serializers.Serializer[Any]):
     member = serializers.CharField()
     permanent = serializers.BooleanField()
     p_adopted_if_yes = serializers.FloatField()
@@ -43,7 +43,7 @@ class InfluenceSerializer(serializers.Serializer):
 VOTES = Vote.choices
 
 
-class ChangeSerializer(serializers.Serializer):
+class ChangeSerializer(serializers.Serializer[Any]):
     member = serializers.CharField()
     permanent = serializers.BooleanField()
     from_stance = serializers.ChoiceField(choices=STANCES)
@@ -53,7 +53,7 @@ class ChangeSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=VOTES)
 
 
-class PathSerializer(serializers.Serializer):
+class PathSerializer(serializers.Serializer[Any]):
     changes = ChangeSerializer(many=True)
     probability = serializers.FloatField(
         help_text="The chance, on the members' records, that they cast the votes named."
@@ -62,7 +62,7 @@ class PathSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text='e.g. "FRA and GBR abstain: 4.0% on their records"')
 
 
-class ClosestPathSerializer(serializers.Serializer):
+class ClosestPathSerializer(serializers.Serializer[Any]):
     target = serializers.ChoiceField(choices=["adopted", "not_adopted"], required=False)
     feasible = serializers.BooleanField()
     changes = ChangeSerializer(many=True)
@@ -84,13 +84,13 @@ class ClosestPathSerializer(serializers.Serializer):
     )
 
 
-class ChancesSerializer(serializers.Serializer):
+class ChancesSerializer(serializers.Serializer[Any]):
     yes = serializers.FloatField()
     no = serializers.FloatField()
     abstain = serializers.FloatField(help_text="Abstaining or not taking part.")
 
 
-class MemberInputSerializer(serializers.Serializer):
+class MemberInputSerializer(serializers.Serializer[Any]):
     member = serializers.CharField()
     permanent = serializers.BooleanField()
     known = serializers.BooleanField(help_text="Whether a position is recorded.")
@@ -107,7 +107,7 @@ class MemberInputSerializer(serializers.Serializer):
     bloc = serializers.ListField(child=serializers.CharField(), allow_null=True)
 
 
-class BlocAssumptionSerializer(serializers.Serializer):
+class BlocAssumptionSerializer(serializers.Serializer[Any]):
     members = serializers.ListField(child=serializers.CharField())
     weight = serializers.FloatField(help_text="The chance it votes as one on a contested draft.")
     common = ChancesSerializer(help_text="Its vote when it votes as one, on its record.")
@@ -115,8 +115,10 @@ class BlocAssumptionSerializer(serializers.Serializer):
     common_given_positions = ChancesSerializer(allow_null=True)
 
 
-class AssumptionsSerializer(serializers.Serializer):
-    source = serializers.CharField(help_text="The recorded votes the priors come from.")
+class AssumptionsSerializer(serializers.Serializer[Any]):
+    source = serializers.CharField(  # type: ignore[assignment]  # stub gap: DRF's stubs see Field.source
+        help_text="The recorded votes the priors come from."
+    )
     blocs_enabled = serializers.BooleanField()
     consensus = serializers.FloatField(
         allow_null=True, help_text="The chance, on the record, that every member votes yes."
@@ -125,7 +127,7 @@ class AssumptionsSerializer(serializers.Serializer):
     blocs = BlocAssumptionSerializer(many=True)
 
 
-class ProjectionFiguresSerializer(serializers.Serializer):
+class ProjectionFiguresSerializer(serializers.Serializer[Any]):
     """The engine's figures for a draft, stored or computed for a what-if scenario."""
 
     draft = serializers.CharField()
@@ -222,7 +224,7 @@ FRESH = OpenApiParameter(
 )
 
 
-class DraftProjection(DraftLookupMixin, generics.GenericAPIView):
+class DraftProjection(DraftLookupMixin, generics.GenericAPIView[Draft]):
     """A draft's stored projection. A read never writes: when the stored projection is stale
     (or missing) the answer says so and one refresh is sent to the workers."""
 

@@ -13,6 +13,7 @@ from api.permissions import Compute
 from api.serializers import StrictSerializer
 from members.api import MemberCodeField
 from resolutions.api import DraftLookupMixin
+from resolutions.models import Draft
 from votes.api.projection import STANCES, ProjectionFiguresSerializer, projection_payload
 from votes.api.tally import TallySerializer, tally_payload
 from votes.projections import draft_reading
@@ -38,7 +39,7 @@ class ScenarioSerializer(ProjectionFiguresSerializer):
     tally = TallySerializer()
 
 
-class DraftScenarios(DraftLookupMixin, generics.GenericAPIView):
+class DraftScenarios(DraftLookupMixin, generics.GenericAPIView[Draft]):
     serializer_class = ScenarioSerializer
     permission_classes = [Compute]
 

@@ -49,12 +49,12 @@ def year_range(request: Request) -> tuple[int, int]:
     return first, last
 
 
-class VetoYearSerializer(serializers.Serializer):
+class VetoYearSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     vetoes = serializers.IntegerField()
 
 
-class VetoMemberSerializer(serializers.Serializer):
+class VetoMemberSerializer(serializers.Serializer[Any]):
     member = serializers.CharField()
     name = serializers.CharField(help_text="The latest name.")
     names = MemberNameSerializer(many=True)
@@ -62,13 +62,13 @@ class VetoMemberSerializer(serializers.Serializer):
     years = VetoYearSerializer(many=True, required=False)
 
 
-class VetoTotalsYearSerializer(serializers.Serializer):
+class VetoTotalsYearSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     vetoed_drafts = serializers.IntegerField()
     vetoes_cast = serializers.IntegerField(help_text="A draft vetoed by two members counts two.")
 
 
-class VetoStatsSerializer(serializers.Serializer):
+class VetoStatsSerializer(serializers.Serializer[Any]):
     by = serializers.ListField(child=serializers.CharField())
     year_from = serializers.IntegerField()
     year_to = serializers.IntegerField()
@@ -81,7 +81,7 @@ class VetoStatsSerializer(serializers.Serializer):
 BY_CHOICES = {"member": ["member"], "year": ["year"], "member,year": ["member", "year"]}
 
 
-class VetoStats(generics.GenericAPIView):
+class VetoStats(generics.GenericAPIView[Any]):
     serializer_class = VetoStatsSerializer
 
     @extend_schema(
@@ -149,7 +149,7 @@ class VetoStats(generics.GenericAPIView):
         return Response(VetoStatsSerializer(data).data)
 
 
-class OutcomeYearSerializer(serializers.Serializer):
+class OutcomeYearSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
     adopted = serializers.IntegerField()
     vetoed = serializers.IntegerField()
@@ -160,7 +160,7 @@ class OutcomeYearSerializer(serializers.Serializer):
     without_vote = serializers.IntegerField()
 
 
-class OutcomeStatsSerializer(serializers.Serializer):
+class OutcomeStatsSerializer(serializers.Serializer[Any]):
     by = serializers.ListField(child=serializers.CharField())
     year_from = serializers.IntegerField()
     year_to = serializers.IntegerField()
@@ -175,7 +175,7 @@ KIND_KEYS = {
 }
 
 
-class OutcomeStats(generics.GenericAPIView):
+class OutcomeStats(generics.GenericAPIView[Any]):
     serializer_class = OutcomeStatsSerializer
 
     @extend_schema(

@@ -28,7 +28,7 @@ def draft_state_or_404(key: str, kind: str) -> projections.DraftState:
         raise NotFound(str(missing)) from None
 
 
-class NotCountedSerializer(serializers.Serializer):
+class NotCountedSerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField(help_text="The position's id.")
     member = serializers.CharField(help_text="ISO3 code.")
     name = serializers.CharField()
@@ -37,14 +37,14 @@ class NotCountedSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text='e.g. "not on the Council on 2026-12-02".')
 
 
-class RecordedVoteCountsSerializer(serializers.Serializer):
+class RecordedVoteCountsSerializer(serializers.Serializer[Any]):
     yes = serializers.IntegerField()
     no = serializers.IntegerField()
     abstain = serializers.IntegerField()
     not_participating = serializers.IntegerField()
 
 
-class RecordedVoteSummarySerializer(serializers.Serializer):
+class RecordedVoteSummarySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(help_text="The recorded vote (/api/v1/votes/{id}/).")
     voted_on = serializers.DateField()
     meeting_record = serializers.CharField(help_text="e.g. S/PV.8697; empty when unknown.")
@@ -65,7 +65,7 @@ RECORDED_OUTCOME_HELP = (
 )
 
 
-class TallySerializer(serializers.Serializer):
+class TallySerializer(serializers.Serializer[Any]):
     draft = serializers.CharField(help_text="The draft's slug.")
     council_on = serializers.DateField(
         help_text="The day whose Council decides the draft: the vote's date; today while the "
@@ -112,7 +112,7 @@ def tally_payload(reading: projections.DraftReading, as_of: Any) -> dict[str, An
     }
 
 
-class DraftTally(DraftLookupMixin, generics.GenericAPIView):
+class DraftTally(DraftLookupMixin, generics.GenericAPIView[Draft]):
     serializer_class = TallySerializer
 
     @extend_schema(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from votes.importers import ImportError_, SourceVote, import_file
 
 
-def with_progress(enabled: bool):  # type: ignore[no-untyped-def]
+def with_progress(
+    enabled: bool,
+) -> Callable[[Iterator[SourceVote], int], Iterator[SourceVote]]:
     def wrap(votes: Iterator[SourceVote], lines: int) -> Iterator[SourceVote]:
         if not enabled:
             yield from votes
