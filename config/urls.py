@@ -60,7 +60,8 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Last: any other path under the API is a JSON 404, never Django's HTML page.
-    re_path(r"^.*$", api_views.not_found, name="not-found"),
+    # (Any character, a newline included: "." alone would leave "/api/v1/a%0Ab/" to Django.)
+    re_path(r"^[\s\S]*$", api_views.not_found, name="not-found"),
 ]
 
 

@@ -11,7 +11,7 @@ import django_filters
 from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ErrorDetail, NotFound
 
 from api.fields import StrictDateField
 from api.filters import StrictFilterSet
@@ -181,6 +181,15 @@ def drafts_with_sponsors() -> DraftQuerySet:
 class SponsorInputSerializer(StrictSerializer):
     code = MemberCodeField()
     penholder = serializers.BooleanField(default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A PATCH is partial, and DRF passes that on to each sponsor: a sponsor without its
+        # code would get through unless asked for here.
+        if "code" not in attrs:
+            raise serializers.ValidationError(
+                {"code": ErrorDetail("This field is required.", code="required")}
+            )
+        return attrs
 
 
 class DraftUpdateSerializer(StrictSerializer):

@@ -111,6 +111,10 @@ else:
 # server dropped (a restart, pg_terminate_backend) is replaced instead of failing the request.
 # Development keeps one connection per request; production persists them (production.py).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# With persistent connections, the tally's and projection's one-draft state queries are
+# prepared once per connection (votes.projections._prepared). Off behind a pooler in
+# transaction mode, which hands one database session to many clients.
+STATE_QUERY_PREPARED = env.bool("STATE_QUERY_PREPARED", default=True)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -126,7 +126,7 @@ KEYED: list[tuple[str, str, str]] = [
     ("member-term", "patch", "members/USA/terms/{key}/"),
     ("not-found", "get", "{key}/"),
 ]
-BAD_KEYS = [NUL, *NOT_ASCII_DIGITS, "٣٣", "9" * 30, "9" * 5000]
+BAD_KEYS = [NUL, *NOT_ASCII_DIGITS, "٣٣", "9" * 30, "9" * 5000, "a\nb", "0.4"]
 
 # (route name, path, body given as a change to a good one, name the 400 must give)
 BODIES: list[tuple[str, str, dict[str, Any], Any, str]] = [

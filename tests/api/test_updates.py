@@ -119,6 +119,12 @@ def test_unknown_and_read_only_fields_are_refused_by_name(
     }
     response = _patch(editor_client, url, {"sponsors": [{"code": "RUS", "pen": True}]}, etag)
     assert _fields(response) == {"sponsors[0].pen": "unknown_field"}
+    # A PATCH is partial, but each sponsor it names is whole: its code is required.
+    response = _patch(editor_client, url, {"sponsors": [{"code": "RUS"}, {}]}, etag)
+    assert response.status_code == 400
+    assert _fields(response) == {"sponsors[1].code": "required"}
+    response = _patch(editor_client, url, {"sponsors": [{"penholder": True}]}, etag)
+    assert _fields(response) == {"sponsors[0].code": "required"}
 
 
 def test_the_admins_rules_refuse_a_vote_before_circulation_naming_the_field(
