@@ -1,4 +1,5 @@
-"""The API at 100 drafts and at 10,000 drafts with 150,000 positions, side by side in one run.
+"""The API and the site at 100 drafts and at 10,000 drafts with 150,000 positions, side by side
+in one run.
 
     .venv/bin/python bench/scale.py           # make bench-scale
 
@@ -13,7 +14,7 @@ request so every request does its full work):
 2. it generates more, up to 10,000 drafts and 150,000 positions, and does the same.
 
 It prints both timings, their ratio (target: at most 1.5) and both query counts (target: the
-same). The URLs are a list: pages served by the site are added to ``PAGES`` as they come.
+same). The URLs are two lists: ``API`` and the site's ``PAGES``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.harness import ROOT, app_environment, bench_db, manage, scratch_database
 
 DB = bench_db("scale")
-# Site pages to time with the API, e.g. "/drafts/{slug}/" once the site serves drafts.
-PAGES: list[str] = []
+# The analysts' site: the dashboard, the drafts list, a draft's page, the decisions since 1946.
+PAGES: list[str] = ["/", "/drafts/", "/drafts/{slug}/", "/votes/"]
 API = [
     "/api/v1/drafts/",
     "/api/v1/drafts/{slug}/",

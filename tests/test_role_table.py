@@ -122,6 +122,7 @@ def _etag(client: APIClient, url: str) -> str:
     return str(response.get("ETag", '"none"'))
 
 
+# (what, method, url of the scene, body or body of the scene) -> status per role.
 API_WRITES: list[tuple[str, str, Callable[[dict[str, Any]], str], Any, tuple[int, ...]]] = [
     ("post a position", "post", lambda s: f"{API}drafts/{s['draft'].slug}/positions/",
      {"member": "DNK", "stance": "yes", "confidence": 0.9, "as_of": "2026-12-01",
@@ -131,6 +132,10 @@ API_WRITES: list[tuple[str, str, Callable[[dict[str, Any]], str], Any, tuple[int
     ("patch a term", "patch",
      lambda s: f"{API}members/DNK/terms/{s['term'].pk}/", {"source": "Checked."},
      (401, 403, 200, 200)),
+    ("record a vote", "post", lambda s: f"{API}votes/",
+     lambda s: {"draft": s["draft"].slug, "voted_on": SEED_TODAY.isoformat(),
+                "ballots": {m.code: "yes" for m in Member.objects.seated_on(SEED_TODAY)}},
+     (401, 403, 201, 201)),
     ("compute a scenario (no write)", "post",
      lambda s: f"{API}drafts/{s['draft'].slug}/scenarios/", {"overrides": {}},
      (401, 200, 200, 200)),
@@ -152,7 +157,8 @@ def test_every_api_write_answers_each_role_as_its_permissions_say(
     for what, method, url, body, _ in API_WRITES:
         target = url(scene)
         headers = {"HTTP_IF_MATCH": _etag(client, target)} if method == "patch" else {}
-        seen[what] = getattr(client, method)(target, body, format="json", **headers).status_code
+        sent = body(scene) if callable(body) else body
+        seen[what] = getattr(client, method)(target, sent, format="json", **headers).status_code
 
     assert seen == {what: statuses[column] for what, _, _, _, statuses in API_WRITES}
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -534,11 +534,13 @@ def _prepared(kind: str) -> str | None:
         or not connection.settings_dict.get("CONN_MAX_AGE")
     ):
         return None
-    raw = connection.connection
-    done: tuple[object, set[str]] | None = connection.__dict__.get("_draft_state_prepared")
+    # The thread's own connection wrapper: ``connection`` is a proxy shared by every thread.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    raw = wrapper.connection
+    done: tuple[object, set[str]] | None = wrapper.__dict__.get("_draft_state_prepared")
     if done is None or done[0] is not raw:
         done = (raw, set())
-        connection.__dict__["_draft_state_prepared"] = done
+        wrapper.__dict__["_draft_state_prepared"] = done
     prepare, execute = _prepared_statement(kind)
     if kind not in done[1]:
         with raw.cursor() as cursor:

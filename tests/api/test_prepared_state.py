@@ -1,14 +1,16 @@
 """With persistent connections on PostgreSQL, the tally's and projection's one-draft state
 queries are prepared once per connection (``votes.projections._prepared``). The answers are the
 same as without, a change still shows at once, a new connection prepares them again, and a
-request makes the same number of queries either way."""
+request makes the same number of queries either way. (Several threads of one process, each with
+its own connection and its own record of what it prepared, are exercised by
+``tests/integration/test_faults_postgres.py``: gunicorn gthread under the production settings.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -91,7 +93,7 @@ def test_a_new_connection_prepares_them_again(
     # prepared names the old session's driver connection.
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
-    connection.__dict__["_draft_state_prepared"] = (object(), {"draft-by-pk"})
+    connections[DEFAULT_DB_ALIAS].__dict__["_draft_state_prepared"] = (object(), {"draft-by-pk"})
 
     again = _read(analyst_client, url)
 
