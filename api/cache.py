@@ -91,7 +91,7 @@ class ResilientRedisCache(RedisCache):
             lambda: None,
         )
 
-    def clear(self) -> bool:  # type: ignore[override]  # stub gap: see the comment below
+    def clear(self) -> bool:  # type: ignore[override]  # stub gap: RedisCache.clear returns a bool, the stubs None
         # Django's RedisCache.clear returns whether Redis flushed; the stubs give it
         # BaseCache's None.
         flush: Callable[[], Any] = super().clear

@@ -90,7 +90,7 @@ def history_entries(sources: Iterable[HistorySource]) -> list[dict[str, Any]]:
     return entries
 
 
-class FieldChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FieldChangeSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(help_text="The field's name (a related row's id for a link).")
     old = serializers.JSONField(allow_null=True, help_text="Null when the object was created.")
     new = serializers.JSONField(allow_null=True)
@@ -101,7 +101,7 @@ class ActionField(serializers.CharField):
     pass
 
 
-class HistoryEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class HistoryEntrySerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField(help_text="When the change was saved.")
     user = serializers.CharField(
         allow_null=True, help_text="Who saved it; null for a script or the seed."

@@ -21,7 +21,7 @@ HTTPS_URLS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 """Django 6 assumes https for scheme-less URLs; every admin says so now, not the old default."""
 
 
-class HistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple_history has no types
+class HistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # stub gap: simple_history ships no types, its admin is Any
     """A model admin with the model's history readable under "History"."""
 
     formfield_overrides = HTTPS_URLS
@@ -47,7 +47,7 @@ class LockedAdmin(HistoryAdmin):
     form = OptimisticLockForm
 
 
-class LockedTabularInline(admin.TabularInline):  # type: ignore[type-arg]
+class LockedTabularInline(admin.TabularInline[Any, Any]):
     """An inline whose rows each carry their version: editing them is a change of the parent
     too (the parent's form is saved, and checked, with them)."""
 
@@ -55,6 +55,6 @@ class LockedTabularInline(admin.TabularInline):  # type: ignore[type-arg]
     formfield_overrides = HTTPS_URLS
 
 
-class LockedStackedInline(admin.StackedInline):  # type: ignore[type-arg]
+class LockedStackedInline(admin.StackedInline[Any, Any]):
     form = OptimisticLockForm
     formfield_overrides = HTTPS_URLS

@@ -39,7 +39,8 @@ class Change:
 
 def _raw(instance: models.Model, name: str) -> str | None:
     field = instance._meta.get_field(name)
-    value = getattr(instance, field.attname)  # type: ignore[union-attr]
+    assert isinstance(field, models.Field)  # a concrete field: see _tracked_fields
+    value = getattr(instance, field.attname)
     return None if value is None else str(value)
 
 
@@ -51,7 +52,8 @@ def _shown(model: type[models.Model], name: str, raw: str | None) -> str:
     if isinstance(field, models.ForeignKey):
         related = field.related_model._default_manager.filter(pk=raw).first()
         return str(related) if related is not None else f"#{raw} (deleted)"
-    choices = dict(field.flatchoices)  # type: ignore[union-attr]
+    assert isinstance(field, models.Field)  # a concrete field: see _tracked_fields
+    choices = dict(field.flatchoices)
     if choices:
         return str(choices.get(raw, raw))
     return str(raw)
@@ -73,7 +75,7 @@ def last_changed_by(instance: models.Model, since: dt.datetime) -> str | None:
     return str(record.history_user.get_username())
 
 
-class OptimisticLockForm(forms.ModelForm):  # type: ignore[type-arg]
+class OptimisticLockForm(forms.ModelForm[Any]):
     """A model form that refuses to save over a change made after it was loaded."""
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -13,7 +13,7 @@ from core.editing import LockedAdmin, LockedTabularInline
 from members.models import Member, MemberName, Term, validate_terms
 
 
-class TermInlineFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+class TermInlineFormSet(forms.BaseInlineFormSet[Term, Member, forms.ModelForm[Term]]):
     """Checks the terms on the page together: new terms of a new member, terms that overlap
     each other, seats taken by several new terms at once."""
 

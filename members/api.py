@@ -120,7 +120,7 @@ def composition_param(day: dt.date, name: str = "on") -> Composition:
         terms.setdefault(term.member_id, []).append(term)
     for member in composition.members:
         # The attribute members.selectors' Prefetch(to_attr=...) sets; no field declares it.
-        member.terms_on_day = terms.get(member.pk, [])  # type: ignore[attr-defined]  # stub gap
+        member.terms_on_day = terms.get(member.pk, [])  # type: ignore[attr-defined]  # wrong on purpose: set by hand, as the Prefetch would
     return composition
 
 
@@ -163,7 +163,7 @@ def term_etag(term: Term) -> str:
     return version_etag("term", term.pk, term.updated_at)
 
 
-class TermDetailSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class TermDetailSerializer(serializers.ModelSerializer[Term]):
     member = serializers.CharField(source="member.code", read_only=True)
 
     class Meta:
@@ -180,7 +180,7 @@ class TermUpdateSerializer(StrictSerializer):
     start = StrictDateField()
     end = StrictDateField(allow_null=True)
     # A field named like DRF's Field.source; the serializer's metaclass takes it off the class.
-    source = serializers.CharField(allow_blank=True, max_length=5000)  # type: ignore[assignment]
+    source = serializers.CharField(allow_blank=True, max_length=5000)  # type: ignore[assignment]  # stub gap: DRF's stubs see Field.source
 
 
 def term_or_404(code: str, pk: int) -> Term:
@@ -191,7 +191,7 @@ def term_or_404(code: str, pk: int) -> Term:
     return term
 
 
-class TermDetail(generics.GenericAPIView):  # type: ignore[type-arg]
+class TermDetail(generics.GenericAPIView[Term]):
     """One term of a member; its ETag names its version, for ``If-Match`` on ``PATCH``."""
 
     serializer_class = TermDetailSerializer
@@ -226,7 +226,7 @@ class TermDetail(generics.GenericAPIView):  # type: ignore[type-arg]
         return response
 
 
-class MemberHistory(generics.GenericAPIView):  # type: ignore[type-arg]
+class MemberHistory(generics.GenericAPIView[Member]):
     serializer_class = HistoryEntrySerializer
 
     @extend_schema(

@@ -94,7 +94,7 @@ def council_on(day: dt.date) -> Council:
     seated = []
     for member in members:
         # Prefetch(to_attr=...) sets it at run time; the stubs cannot know the name.
-        term = member.terms_on_day[0]  # type: ignore[attr-defined]  # stub gap
+        term = member.terms_on_day[0]  # type: ignore[attr-defined]  # plugin gap: MemberQuerySet's rows lose the to_attr
         seated.append(SeatedMember(member, member_name(member, day), term.start, term.end))
     composition = Composition(day, tuple(s.member for s in seated), seats, quota)
     return Council(day, seats, quota, seated, composition.describe())

@@ -123,7 +123,7 @@ class ScheduleForm(forms.Form):
 
 
 def _apply(
-    admin_view: admin.ModelAdmin,  # type: ignore[type-arg]
+    admin_view: admin.ModelAdmin[Draft],
     request: HttpRequest,
     drafts: QuerySet[Draft],
     changes: Mapping[str, Any],
@@ -150,7 +150,7 @@ def _apply(
 
 
 def _intermediate(
-    admin_view: admin.ModelAdmin,  # type: ignore[type-arg]
+    admin_view: admin.ModelAdmin[Draft],
     request: HttpRequest,
     drafts: QuerySet[Draft],
     form: forms.Form,

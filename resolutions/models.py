@@ -357,7 +357,7 @@ class Draft(models.Model):
                 Draft.objects.filter(pk=self.pk)
                 .with_dates()
                 # The plugin does not see the annotations a custom QuerySet method makes.
-                .values("first_day", "last_day", "council_day")  # type: ignore[misc]  # plugin gap
+                .values("first_day", "last_day", "council_day")  # type: ignore[misc]  # plugin gap: with_dates' annotations unseen
                 .get()
             )
             return DraftDates(row["first_day"], row["last_day"], row["council_day"])

@@ -53,7 +53,7 @@ class AppendOnlyAdmin(HistoryAdmin):
         return False
 
 
-class PositionForm(forms.ModelForm):  # type: ignore[type-arg]
+class PositionForm(forms.ModelForm[Position]):
     source_url = forms.URLField(
         assume_scheme="https", required=False, max_length=500, label="Source URL"
     )
@@ -119,7 +119,7 @@ class PositionAdmin(AppendOnlyAdmin):
         obj._state.adding = False
 
 
-class BallotInline(admin.TabularInline):  # type: ignore[type-arg]
+class BallotInline(admin.TabularInline[Ballot, RecordedVote]):
     model = Ballot
     extra = 0
     can_delete = False
@@ -186,7 +186,7 @@ class RecordedVoteAdmin(AppendOnlyAdmin):
 
 
 @admin.register(Projection)
-class ProjectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProjectionAdmin(admin.ModelAdmin[Projection]):
     """Projections are computed and kept as history: nobody adds, edits or deletes them here,
     superusers included."""
 
@@ -214,7 +214,7 @@ class ProjectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-class CurrentPositionInline(admin.TabularInline):  # type: ignore[type-arg]
+class CurrentPositionInline(admin.TabularInline[Position, Draft]):
     """The current position of each member; history and new entries are in Positions."""
 
     model = Position

@@ -30,6 +30,13 @@ SORT_CHOICES = [
 PER_PAGE_CHOICES = [(25, "25"), (50, "50"), (100, "100")]
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, a ChoiceField whose choices are set per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class DraftSearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     status = forms.ChoiceField(
@@ -46,8 +53,8 @@ class DraftSearchForm(forms.Form):
         required=False,
         choices=PER_PAGE_CHOICES,
         coerce=int,
-        # The stubs take only str or None; an empty choice coerces to the default page size.
-        empty_value=25,  # type: ignore[arg-type]
+        # An empty choice coerces to the default page size.
+        empty_value=25,  # type: ignore[arg-type]  # stub gap: Django takes any value, the stubs str or None
     )
 
     def __init__(
@@ -59,9 +66,9 @@ class DraftSearchForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regime"].choices = [("", "Any regime"), *regimes]  # type: ignore[attr-defined]
-        self.fields["sector"].choices = [("", "Any sector"), *sectors]  # type: ignore[attr-defined]
-        self.fields["sponsor"].choices = [("", "Anyone"), *members]  # type: ignore[attr-defined]
+        choice_field(self, "regime").choices = [("", "Any regime"), *regimes]
+        choice_field(self, "sector").choices = [("", "Any sector"), *sectors]
+        choice_field(self, "sponsor").choices = [("", "Anyone"), *members]
 
 
 class PositionForm(forms.Form):
@@ -89,7 +96,7 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args: Any, members: Iterable[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = list(members)  # type: ignore[attr-defined]
+        choice_field(self, "member").choices = list(members)
         self.fields["as_of"].initial = timezone.localdate()
 
 

@@ -58,7 +58,7 @@ def grant_role_permissions(apps: Apps) -> None:
         stub = getattr(config, "models_module", None) is None
         if stub:
             # A migration's app configs are stubs; create_permissions asks for this only.
-            config.models_module = True  # type: ignore[assignment]
+            config.models_module = True  # type: ignore[assignment]  # wrong on purpose: only its truth is read
         create_permissions(config, apps=apps, verbosity=0)
         if stub:
             config.models_module = None

@@ -93,7 +93,7 @@ def mark_stale(drafts: Iterable[Draft]) -> list[Draft]:
     stale = set(stale_drafts().filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
     for draft in rows:
         # An attribute for the templates beside the annotations; no model field declares it.
-        draft.projection_is_stale = draft.pk in stale  # type: ignore[attr-defined]  # stub gap
+        draft.projection_is_stale = draft.pk in stale  # type: ignore[attr-defined]  # wrong on purpose: a flag for the templates, no field
     return rows
 
 

@@ -65,7 +65,7 @@ def _drafts_csv(page: selectors.DraftsList) -> HttpResponse:
     )
     for draft in page.rows:
         # with_outcome's annotations and mark_stale's flag: the plugin cannot see them here.
-        p = draft.projected_p_adopted  # type: ignore[attr-defined]  # plugin gap
+        p = draft.projected_p_adopted  # type: ignore[attr-defined]  # plugin gap: with_outcome's annotation unseen
         writer.writerow(
             [
                 draft.symbol or "",
@@ -80,8 +80,8 @@ def _drafts_csv(page: selectors.DraftsList) -> HttpResponse:
                 draft.vote_on or "",
                 percent(p) if p is not None else "",
                 "" if p is None else repr(p),
-                draft.projected_most_likely or "",  # type: ignore[attr-defined]  # plugin gap
-                "yes" if draft.projection_is_stale else "no",  # type: ignore[attr-defined]  # stub gap
+                draft.projected_most_likely or "",  # type: ignore[attr-defined]  # plugin gap: with_outcome's annotation unseen
+                "yes" if draft.projection_is_stale else "no",  # type: ignore[attr-defined]  # wrong on purpose: mark_stale's flag, no field
                 reverse("draft", kwargs={"key": draft.slug}),
             ]
         )
@@ -243,7 +243,7 @@ def draft_share_png(request: HttpRequest, key: str) -> HttpResponse:
 
 @xframe_options_exempt
 # django-csp types its decorators for views that take the request alone, not a URL argument.
-@csp_replace({"frame-ancestors": settings.EMBED_FRAME_ANCESTORS})  # type: ignore[arg-type]  # stub gap
+@csp_replace({"frame-ancestors": settings.EMBED_FRAME_ANCESTORS})  # type: ignore[arg-type]  # stub gap: django-csp types request-only views
 def draft_embed(request: HttpRequest, key: str) -> HttpResponse:
     """The seat diagram and tally alone, for an ``<iframe>`` on another site."""
     draft = selectors.draft_or_404(key)

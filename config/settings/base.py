@@ -6,7 +6,8 @@ with no ``DATABASE_URL`` the app uses an SQLite file under ``var/`` (``make run`
 folder); with no ``REDIS_URL`` Celery tasks run in-process and the cache is local memory.
 
 Importing a settings module changes nothing outside it: it makes no folder and leaves
-``os.environ`` as it is (a ``.env`` file is read into this module's own copy).
+``os.environ`` as it is (a ``.env`` file is read into this module's own copy). The one exception
+is ``django_stubs_ext.monkeypatch()``, which only makes Django's generic classes subscriptable.
 """
 
 import datetime as dt
@@ -14,15 +15,20 @@ import os
 from pathlib import Path
 from typing import Any
 
+import django_stubs_ext
 import environ
 import structlog
 from csp.constants import NONCE, NONE, SELF
+
+# Django's generic classes (ModelAdmin, ModelForm, the inlines and formsets) subscriptable at
+# run time, as their stubs are: admin.ModelAdmin[Draft].
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 
-class _Env(environ.Env):  # type: ignore[misc]  # django-environ ships no types: Env is Any
+class _Env(environ.Env):  # type: ignore[misc]  # stub gap: django-environ ships no types, Env is Any
     # A copy of the environment: reading ``.env`` fills it, never the process's own.
     ENVIRON = dict(os.environ)
 

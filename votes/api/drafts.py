@@ -107,16 +107,16 @@ class DraftListSerializer(serializers.ModelSerializer[Draft]):
     def get_tally(self, draft: Draft) -> dict[str, Any] | None:
         # with_projection_state annotates these; the django-stubs plugin cannot see that
         # from here.
-        summary: dict[str, Any] | None = draft.projection_summary  # type: ignore[attr-defined]  # plugin gap
+        summary: dict[str, Any] | None = draft.projection_summary  # type: ignore[attr-defined]  # plugin gap: with_projection_state's annotation unseen
         return summary or None
 
     @extend_schema_field(ProjectionSummarySerializer)
     def get_projection(self, draft: Draft) -> dict[str, Any]:
         # Annotations of with_projection_state, which the plugin cannot see from here.
         return {
-            "p_adopted": draft.projected_p_adopted,  # type: ignore[attr-defined]  # plugin gap
-            "checked_at": draft.projection_checked_at,  # type: ignore[attr-defined]  # plugin gap
-            "stale": draft.projection_stale,  # type: ignore[attr-defined]  # plugin gap
+            "p_adopted": draft.projected_p_adopted,  # type: ignore[attr-defined]  # plugin gap: with_projection_state's annotation unseen
+            "checked_at": draft.projection_checked_at,  # type: ignore[attr-defined]  # plugin gap: with_projection_state's annotation unseen
+            "stale": draft.projection_stale,  # type: ignore[attr-defined]  # plugin gap: with_projection_state's annotation unseen
         }
 
 
@@ -229,7 +229,7 @@ class DraftDetail(DraftLookupMixin, generics.RetrieveAPIView[Draft]):
         return response
 
 
-class DraftHistory(DraftLookupMixin, generics.GenericAPIView):  # type: ignore[type-arg]
+class DraftHistory(DraftLookupMixin, generics.GenericAPIView[Draft]):
     serializer_class = HistoryEntrySerializer
 
     @extend_schema(

@@ -85,8 +85,8 @@ class PositionSerializer(serializers.ModelSerializer[Position]):
     def get_reason(self, position: Position) -> str | None:
         # Annotations of PositionQuerySet.with_standing, which the plugin cannot see from here.
         return position_standing(
-            is_current=position.is_current,  # type: ignore[attr-defined]  # plugin gap
-            seated=position.seated,  # type: ignore[attr-defined]  # plugin gap
+            is_current=position.is_current,  # type: ignore[attr-defined]  # plugin gap: with_standing's annotation unseen
+            seated=position.seated,  # type: ignore[attr-defined]  # plugin gap: with_standing's annotation unseen
             council_day=self.context["council_day"],
         )
 
