@@ -110,6 +110,8 @@ def main() -> int:
     with scratch_database(DB):
         env = app_environment(DB, "", CONN_MAX_AGE="60")
         manage(env, "migrate", "--noinput")
+        # The site's pages name their static files through the production manifest.
+        manage(env, "collectstatic", "--noinput")
         manage(env, "load_seed")
         manage(env, "load_history", "--no-progress")
         print("history imported (load_history)", flush=True)
