@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import generics, serializers
+from rest_framework.response import Response
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 NOT_SHOWN = frozenset({"updated_at"})
@@ -111,3 +112,10 @@ class HistoryEntrySerializer(serializers.Serializer[Any]):
     object_id = serializers.IntegerField()
     summary = serializers.CharField(help_text="The object in a few words, as it was then.")
     changes = FieldChangeSerializer(many=True, help_text="Each field changed: old and new value.")
+
+
+def history_response(view: generics.GenericAPIView[Any], entries: list[dict[str, Any]]) -> Response:
+    """The entries as the history endpoints answer: a page of them, as the view paginates."""
+    page = view.paginate_queryset(entries)
+    data = HistoryEntrySerializer(page if page is not None else entries, many=True).data
+    return view.get_paginated_response(data) if page is not None else Response(data)

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from api.conditional import IF_MATCH, check_if_match, version_etag
 from api.fields import StrictDateField
-from api.history import HistoryEntrySerializer, HistorySource, history_entries
+from api.history import HistoryEntrySerializer, HistorySource, history_entries, history_response
 from api.params import date_param
 from api.serializers import StrictSerializer
 from api.values import quoted
@@ -248,6 +248,4 @@ class MemberHistory(generics.GenericAPIView[Member]):
                 ),
             ]
         )
-        page = self.paginate_queryset(entries)
-        data = HistoryEntrySerializer(page if page is not None else entries, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return history_response(self, entries)

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 import charter
 from api.conditional import IF_MATCH, check_if_match, version_etag
 from api.filters import NullsLastOrderingFilter, SearchFilter
-from api.history import HistoryEntrySerializer, HistorySource, history_entries
+from api.history import HistoryEntrySerializer, HistorySource, history_entries, history_response
 from api.renderers import CSV_FORMAT, CSVRenderer
 from resolutions.api import (
     DraftFilter,
@@ -260,6 +260,4 @@ class DraftHistory(DraftLookupMixin, generics.GenericAPIView[Draft]):
                 ),
             ]
         )
-        page = self.paginate_queryset(entries)
-        data = HistoryEntrySerializer(page if page is not None else entries, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return history_response(self, entries)
