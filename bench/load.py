@@ -56,7 +56,7 @@ import json
 from members.models import Member
 from resolutions.models import Draft
 draft = Draft.objects.get(symbol=None, regime__slug="dprk-1718")
-print(json.dumps({"slug": draft.slug, "circulated_on": draft.circulated_on.isoformat(),
+print(json.dumps({"slug": draft.slug, "council_date": draft.council_date.isoformat(),
   "members": [m.code for m in Member.objects.seated_on(draft.council_date)]}))
 """
 
@@ -69,7 +69,7 @@ drafts = Draft.objects.filter(positions__isnull=False).distinct()
 consistent = []
 for draft in drafts:
     latest = draft.projections.order_by("-computed_at", "-id").first()
-    fresh = projections.draft_analysis(draft).projection.fingerprint
+    fresh = projections.draft_reading(draft).fingerprint()  # what a refresh stores
     consistent.append(latest is not None and latest.fingerprint == fresh)
 print(json.dumps({
   "positions": Position.objects.count(), "stale": projections.stale_drafts().count(),
@@ -129,7 +129,8 @@ def run_clients(
         f"/api/v1/drafts/{slug}/projection/",
         "/api/v1/drafts/",
     ]
-    day = dt.date.fromisoformat(setup["circulated_on"])
+    # Positions dated in the 30 days up to the Council day: the members seated on it sit then.
+    day = dt.date.fromisoformat(setup["council_date"]) - dt.timedelta(days=29)
     lock = threading.Lock()
     results: dict[str, Any] = {
         "read": [],
